@@ -1,0 +1,15 @@
+// The commands of the vmsupport executable; each returns the process exit code.
+#pragma once
+
+#include "options.h"
+
+namespace vmsupport::cli {
+
+int run_collect(const RawOptions& raw);
+int run_list(const RawOptions& raw);
+int run_verify(const RawOptions& raw);
+
+// Prints "vmsupport: error: ..." (and the hint) to stderr.
+void print_error(const Error& error);
+
+}  // namespace vmsupport::cli

@@ -1,0 +1,109 @@
+// `vmsupport list`: platforms, groups and entries; --detect; --plan.
+#include <iostream>
+
+#include "commands.h"
+#include "kinds/registry.h"
+#include "manifest/loader.h"
+
+namespace vmsupport::cli {
+namespace {
+
+std::string entry_details(const EntrySpec& entry) {
+  if (const auto* file = std::get_if<FileSpec>(&entry)) {
+    std::string details;
+    if (file->max_bytes) details += " max " + format_size(*file->max_bytes);
+    if (file->optional) details += " optional";
+    if (!file->since) details += " ignores --since";
+    return details;
+  }
+  if (const auto* command = std::get_if<CommandSpec>(&entry)) {
+    std::string details = " timeout " + std::to_string(command->timeout.count() / 1000) + "s";
+    if (command->optional) details += " optional";
+    if (command->files_only) details += " files_only";
+    return details;
+  }
+  return {};
+}
+
+void print_manifest(const Manifest& m) {
+  std::cout << m.platform << " - " << m.description << " (" << m.source << ")\n";
+  for (const GroupSpec& group : m.groups) {
+    std::cout << "  " << group.id << (group.enabled ? "" : " [disabled by default]");
+    if (!group.tags.empty()) {
+      std::cout << " tags:";
+      for (const std::string& tag : group.tags) std::cout << " " << tag;
+    }
+    std::cout << (group.description.empty() ? "" : " - " + group.description) << "\n";
+    for (const EntrySpec& entry : group.entries) {
+      const KindInfo& kind = kind_of(entry);
+      std::cout << "      " << kind.key << ": " << kind.describe(entry) << entry_details(entry) << "\n";
+    }
+  }
+}
+
+void print_task(const Task& task) {
+  if (const auto* file = std::get_if<FileTask>(&task.work)) {
+    std::cout << "    + " << task.archive_path << "  " << format_size(std::min(file->size, file->max_bytes))
+              << (file->size > file->max_bytes ? " (newest of " + format_size(file->size) + ")" : "")
+              << (file->size == 0 ? " (size unknown until read)" : "") << "\n";
+  } else if (const auto* link = std::get_if<LinkTask>(&task.work)) {
+    std::cout << "    @ " << task.archive_path << " -> " << link->target << "\n";
+  } else if (const auto* command = std::get_if<CommandTask>(&task.work)) {
+    std::cout << "    $ " << task.archive_path << "  " << join_argv(command->argv) << " [" << command->mode << "]\n";
+  } else {
+    const auto& skip = std::get<SkipTask>(task.work);
+    std::cout << "    - " << task.source << "  " << status_name(skip.status) << ": " << skip.reason << "\n";
+  }
+}
+
+void print_plan(const Plan& plan) {
+  std::cout << "platform " << plan.platform.manifest->platform << " (" << plan.platform.reason << ")\n";
+  std::size_t next = 0;
+  for (std::size_t c = 0; c < plan.collectors.size(); ++c) {
+    std::cout << "  " << plan.collectors[c].id << "\n";
+    for (; next < plan.tasks.size() && plan.tasks[next].collector == c; ++next) print_task(plan.tasks[next]);
+  }
+  std::cout << "estimated size before compression: " << format_size(plan.estimated_bytes)
+            << " (caps applied; files of unknown size count as 0)\n";
+}
+
+}  // namespace
+
+int run_list(const RawOptions& raw) {
+  auto options = to_collect_options(raw);
+  if (!options) {
+    print_error(options.error());
+    return k_exit_usage;
+  }
+  auto manifests = load_manifests(options->manifests_dir);
+  if (!manifests) {
+    print_error(manifests.error());
+    return k_exit_usage;
+  }
+  if (!raw.plan && !raw.detect) {
+    for (const Manifest& m : *manifests) {
+      if (raw.platform.empty() || raw.platform == m.platform) print_manifest(m);
+    }
+    return 0;
+  }
+  RootedFileSystem fs(options->root);
+  auto platform = choose_platform(*manifests, fs, options->plan.platform);
+  if (!platform) {
+    print_error(platform.error());
+    return k_exit_usage;
+  }
+  if (raw.detect) {
+    std::cout << "platform " << platform->manifest->platform << ": " << platform->reason << "\n";
+    return 0;
+  }
+  PosixProcessRunner runner;
+  auto plan = build_plan(*platform, options->plan, fs, runner);
+  if (!plan) {
+    print_error(plan.error());
+    return k_exit_usage;
+  }
+  print_plan(*plan);
+  return 0;
+}
+
+}  // namespace vmsupport::cli

@@ -1,0 +1,69 @@
+// vmsupport's entry point: the CLI11 command tree and the dispatch to commands.
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+
+namespace {
+
+const char* k_exit_codes = R"(Exit codes:
+  0  bundle complete
+  1  bundle written, but some collectors failed or timed out (see manifest.json)
+  2  usage or manifest error: nothing was collected
+  3  no bundle could be written (disk full, unwritable output, interrupted)
+)";
+
+const char* k_collect_examples = R"(
+Examples:
+  vmsupport collect                                  # bundle in /var/tmp
+  vmsupport collect --case 24012345 --since 3d       # for a support case, last 3 days
+  ssh root@esx01 vmsupport collect -o - > esx01.tgz  # crashed host: stream over ssh
+  vmsupport collect -o /vmfs/volumes/datastore1/     # write to a datastore
+  vmsupport collect -g Logs:Host,Config:Host         # only some groups
+  vmsupport collect --root /mnt/esx --platform esxi  # a mounted disk of another host
+)";
+
+const char* k_list_examples = R"(
+Examples:
+  vmsupport list                          # platforms, groups and their entries
+  vmsupport list --plan                   # what a collect here would gather, with sizes
+  vmsupport list --plan --root /mnt/esx --since 3d
+  vmsupport list --detect --root /mnt/esx # which platform, and why
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace vmsupport::cli;
+  CLI::App app{"vmsupport: gather a diagnostic bundle from a VMware or Linux host for a support case"};
+  app.set_version_flag("--version", VMSUPPORT_VERSION);
+  app.require_subcommand(1);
+  app.footer(k_exit_codes);
+  RawOptions raw;
+  app.add_flag("-v,--verbose", raw.verbosity, "More log output on stderr (-vv: debug)");
+
+  CLI::App* collect = app.add_subcommand("collect", "Gather a bundle (the main job)");
+  add_selection_options(*collect, raw);
+  add_collect_options(*collect, raw);
+  collect->add_flag("-v,--verbose", raw.verbosity, "More log output on stderr (-vv: debug)");
+  collect->footer(std::string(k_collect_examples) + "\n" + k_exit_codes);
+
+  CLI::App* list = app.add_subcommand("list", "Show platforms, groups and entries, or what a collect would gather");
+  add_selection_options(*list, raw);
+  list->add_flag("--plan", raw.plan, "Show every file and command a collect would gather here, with sizes");
+  list->add_flag("--detect", raw.detect, "Show which platform the root is, and which markers decided it");
+  list->footer(k_list_examples);
+
+  CLI::App* verify = app.add_subcommand("verify", "Check a bundle: archive readable, every checksum right");
+  verify->add_option("bundle", raw.bundle, "The bundle (.tgz, .tar.zst, .tar)")->required();
+  verify->footer("\nExit codes: 0 bundle valid; 1 problems found; 2 usage error; 3 cannot read it\n");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : vmsupport::k_exit_usage;
+  }
+  if (collect->parsed()) return run_collect(raw);
+  if (list->parsed()) return run_list(raw);
+  return run_verify(raw);
+}

@@ -1,0 +1,97 @@
+// Command-line options of collect and list, and their conversion (see options.h).
+#include "options.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <regex>
+
+namespace vmsupport::cli {
+
+void add_selection_options(CLI::App& command, RawOptions& raw) {
+  command.add_option("--root", raw.root, "Read the host's files under DIR (a mounted disk, a fixture)")
+      ->type_name("DIR")->capture_default_str();
+  command.add_option("--platform", raw.platform, "Use this platform's manifest instead of detecting it")
+      ->type_name("NAME");
+  command.add_option("--manifests", raw.manifests, "Use the *.yaml manifests of DIR instead of the built-in ones")
+      ->type_name("DIR");
+  command.add_option("-g,--group", raw.groups, "Only these groups (also disabled ones); repeat or comma-separate")
+      ->type_name("ID")->delimiter(',');
+  command.add_option("-e,--exclude", raw.exclude, "Leave these groups out")->type_name("ID")->delimiter(',');
+  command.add_option("--tags", raw.tags, "Only groups with one of these tags")->type_name("TAG")->delimiter(',');
+  command.add_flag("--all-groups", raw.all_groups, "Include groups that are disabled by default");
+  command.add_option("--since", raw.since, "Skip files last modified before this: 3d, 12h, 2026-11-20, 2026-11-20T10:00:00Z")
+      ->type_name("WHEN");
+  command.add_option("--max-file-size", raw.max_file_size, "Keep at most the newest SIZE of each file and command output")
+      ->type_name("SIZE")->capture_default_str();
+  command.add_flag("--chroot", raw.chroot, "With --root: run commands inside the root (needs root)");
+}
+
+void add_collect_options(CLI::App& command, RawOptions& raw) {
+  command.add_option("-o,--output", raw.output, "Bundle file, directory for it, or - for stdout")
+      ->type_name("PATH")->capture_default_str();
+  command.add_option("--compress", raw.compress, "gzip, zstd or none")
+      ->check(CLI::IsMember({"gzip", "zstd", "none"}))->capture_default_str();
+  command.add_option("--case", raw.case_id, "Support case id, put into the bundle's name")->type_name("ID");
+  command.add_option("--timeout", raw.timeout, "Deadline for the whole run")->type_name("DURATION")->capture_default_str();
+  command.add_option("-j,--jobs", raw.jobs, "Collectors run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
+  command.add_flag("--no-scrub", raw.no_scrub, "Do not replace host names, addresses and users");
+  command.add_option("--state-dir", raw.state_dir, "Where vmsupport keeps its state (default /var/lib/vmsupport as root)")
+      ->type_name("DIR");
+  command.add_flag("-q,--quiet", raw.quiet, "Print only the bundle's path");
+}
+
+std::string default_state_dir() {
+  if (geteuid() == 0) return "/var/lib/vmsupport";
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return std::string(xdg) + "/vmsupport";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : "/tmp") + "/.local/state/vmsupport";
+}
+
+Result<CollectOptions> to_collect_options(const RawOptions& raw) {
+  CollectOptions options;
+  options.root = raw.root.empty() ? "/" : raw.root;
+  options.manifests_dir = raw.manifests;
+  options.output = raw.output;
+  options.jobs = raw.jobs;
+  options.scrub = !raw.no_scrub;
+  options.state_dir = raw.state_dir.empty() ? default_state_dir() : raw.state_dir;
+  options.compression = raw.compress == "zstd" ? Compression::zstd
+                        : raw.compress == "none" ? Compression::none
+                                                 : Compression::gzip;
+  static const std::regex k_case("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+  if (!raw.case_id.empty() && !std::regex_match(raw.case_id, k_case)) {
+    return fail("--case: '", raw.case_id, "' is not a case id (letters, digits and dashes)");
+  }
+  options.case_id = raw.case_id;
+  auto timeout = parse_duration(raw.timeout);
+  if (!timeout || timeout->count() <= 0) return fail("--timeout: ", timeout ? "must be positive" : timeout.error().message);
+  options.timeout = *timeout;
+  auto cap = parse_size(raw.max_file_size);
+  if (!cap || *cap == 0) return fail("--max-file-size: ", cap ? "must be positive" : cap.error().message);
+  PlanOptions& plan = options.plan;
+  plan.max_file_size = *cap;
+  if (!raw.since.empty()) {
+    auto since = parse_since(raw.since, Clock::now());
+    if (!since) return fail("--since: ", since.error().message);
+    plan.since = *since;
+  }
+  plan.platform = raw.platform;
+  plan.groups = raw.groups;
+  plan.exclude = raw.exclude;
+  plan.tags = raw.tags;
+  plan.all_groups = raw.all_groups;
+  plan.chroot = raw.chroot;
+  options.given = {{"root", options.root},     {"platform", raw.platform},
+                   {"manifests", raw.manifests.empty() ? "built-in" : raw.manifests},
+                   {"output", raw.output},     {"compress", raw.compress},
+                   {"case", raw.case_id},      {"since", raw.since},
+                   {"timeout", raw.timeout},   {"max_file_size", raw.max_file_size},
+                   {"jobs", raw.jobs},         {"groups", raw.groups},
+                   {"exclude", raw.exclude},   {"tags", raw.tags},
+                   {"all_groups", raw.all_groups}, {"chroot", raw.chroot},
+                   {"no_scrub", raw.no_scrub}, {"state_dir", options.state_dir}};
+  return options;
+}
+
+}  // namespace vmsupport::cli

@@ -1,0 +1,51 @@
+// The command line: CLI11 definitions of each command and the conversion of
+// what was parsed into the engine's option structs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "pipeline/collect.h"
+
+namespace vmsupport::cli {
+
+// Raw values as CLI11 fills them; converted and validated by to_collect_options().
+struct RawOptions {
+  std::string root = "/";
+  std::string platform;
+  std::string manifests;
+  std::string output = "/var/tmp";
+  std::string compress = "gzip";
+  std::string case_id;
+  std::string since;
+  std::string timeout = "30m";
+  std::string max_file_size = "25MiB";
+  unsigned jobs = 4;
+  std::vector<std::string> groups, exclude, tags;
+  bool all_groups = false;
+  bool chroot = false;
+  bool no_scrub = false;
+  std::string state_dir;
+  int verbosity = 0;
+  bool quiet = false;
+  // list
+  bool plan = false;
+  bool detect = false;
+  // verify
+  std::string bundle;
+};
+
+// Adds the options that choose what to gather (shared by collect and list --plan).
+void add_selection_options(CLI::App& command, RawOptions& raw);
+// Adds collect's own options.
+void add_collect_options(CLI::App& command, RawOptions& raw);
+
+// Converts and validates; fails with a message naming the option.
+Result<CollectOptions> to_collect_options(const RawOptions& raw);
+
+// The default state directory: /var/lib/vmsupport as root, else the XDG state dir.
+std::string default_state_dir();
+
+}  // namespace vmsupport::cli

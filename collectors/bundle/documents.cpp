@@ -1,0 +1,176 @@
+// manifest.json and README.txt from a RunRecord (see documents.h).
+#include "bundle/documents.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace vmsupport {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+int severity(Status status) {
+  switch (status) {
+    case Status::skipped: return 0;
+    case Status::ok: return 1;
+    case Status::truncated: return 2;
+    case Status::failed: return 3;
+    case Status::timed_out: return 4;
+  }
+  return 0;
+}
+
+double seconds(std::chrono::milliseconds ms) { return static_cast<double>(ms.count()) / 1000.0; }
+
+json item_json(const ItemRecord& item, const RunRecord& record) {
+  const bool own = item.collector >= record.plan->collectors.size();
+  json j{{"collector", own ? std::string("vmsupport") : record.plan->collectors[item.collector].id},
+         {"source", item.source},
+         {"status", status_name(item.status)}};
+  if (!item.reason.empty()) j["reason"] = item.reason;
+  if (!item.path.empty()) {
+    j["path"] = item.path;
+    if (!item.link_target.empty()) {
+      j["link_target"] = item.link_target;
+    } else {
+      j["size"] = item.size;
+      j["sha256"] = item.sha256;
+      j["original_size"] = item.original_size;
+      j["truncated"] = item.truncated;
+      j["scrubbed"] = item.scrubbed;
+      if (item.mtime != Clock::time_point{}) j["mtime"] = format_iso_utc(item.mtime);
+    }
+  }
+  if (item.duration.count() > 0) j["duration_s"] = seconds(item.duration);
+  if (item.exit_code) j["exit_code"] = *item.exit_code;
+  if (!item.mode.empty()) j["mode"] = item.mode;
+  return j;
+}
+
+json collector_json(const CollectorPlan& plan, const CollectorRecord& outcome) {
+  json j{{"id", plan.id},
+         {"group", plan.group},
+         {"kind", plan.kind},
+         {"spec", plan.spec},
+         {"defined_at", plan.mark.file + ":" + std::to_string(plan.mark.line)},
+         {"status", status_name(outcome.status)},
+         {"duration_s", seconds(outcome.duration)},
+         {"members", outcome.members},
+         {"bytes", outcome.bytes}};
+  if (!outcome.reason.empty()) j["reason"] = outcome.reason;
+  return j;
+}
+
+}  // namespace
+
+void summarise_collectors(RunRecord& record) {
+  record.collectors.assign(record.plan->collectors.size(), CollectorRecord{Status::skipped, {}, {}, 0, 0});
+  std::vector<bool> seen(record.collectors.size(), false);
+  for (const ItemRecord& item : record.items) {
+    if (item.collector >= record.collectors.size()) continue;
+    CollectorRecord& c = record.collectors[item.collector];
+    c.duration += item.duration;
+    if (!item.path.empty() && item.link_target.empty()) {
+      ++c.members;
+      c.bytes += item.size;
+    }
+    const bool worse = !seen[item.collector] || severity(item.status) > severity(c.status);
+    seen[item.collector] = true;
+    if (worse) {
+      c.status = item.status;
+      const bool named = item.source == record.plan->collectors[item.collector].spec;
+      c.reason = item.reason.empty() || named ? item.reason : item.source + ": " + item.reason;
+    }
+  }
+}
+
+std::map<std::string, std::size_t> count_collectors(const RunRecord& record) {
+  std::map<std::string, std::size_t> counts;
+  for (Status s : {Status::ok, Status::truncated, Status::skipped, Status::failed, Status::timed_out}) {
+    counts[status_name(s)] = 0;
+  }
+  for (const CollectorRecord& c : record.collectors) ++counts[status_name(c.status)];
+  return counts;
+}
+
+std::string render_manifest_json(const RunRecord& record) {
+  const Plan& plan = *record.plan;
+  json collectors = json::array();
+  for (std::size_t i = 0; i < plan.collectors.size(); ++i) {
+    collectors.push_back(collector_json(plan.collectors[i], record.collectors[i]));
+  }
+  json items = json::array();
+  for (const ItemRecord& item : record.items) items.push_back(item_json(item, record));
+  json forbid = json::array();
+  for (const ForbidSpec& rule : plan.forbid) forbid.push_back(rule.glob);
+  json doc{
+      {"format_version", 1},
+      {"tool", {{"name", "vmsupport"}, {"version", VMSUPPORT_VERSION}}},
+      {"bundle", record.bundle_name},
+      {"started", format_iso_utc(record.started)},
+      {"finished", format_iso_utc(record.finished)},
+      {"duration_s", std::chrono::duration<double>(record.finished - record.started).count()},
+      {"interrupted", record.interrupted},
+      {"platform",
+       {{"name", plan.platform.manifest->platform},
+        {"manifest", plan.platform.manifest->source},
+        {"reason", plan.platform.reason}}},
+      {"host",
+       {{"hostname", record.host.hostname},
+        {"hostname_source", record.host.hostname_source},
+        {"os", record.host.os},
+        {"kernel", record.host.kernel}}},
+      {"root", record.root},
+      {"options", record.options},
+      {"scrub", {{"scrubbed", record.scrubbed}, {"description", record.scrub}}},
+      {"groups", plan.groups},
+      {"forbid", forbid},
+      {"summary", count_collectors(record)},
+      {"collectors", collectors},
+      {"items", items},
+  };
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string render_readme(const RunRecord& record) {
+  const Plan& plan = *record.plan;
+  std::ostringstream out;
+  out << "vmsupport diagnostic bundle\n===========================\n\n"
+      << "Bundle:    " << record.bundle_name << "\n"
+      << "Created:   " << format_iso_utc(record.started) << " by vmsupport " << VMSUPPORT_VERSION
+      << "\n"
+      << "Host:      " << record.host.hostname << (record.host.os.empty() ? "" : " (" + record.host.os + ")")
+      << "\n"
+      << "Platform:  " << plan.platform.manifest->platform << " (" << plan.platform.reason << ")\n"
+      << "Root:      " << record.root << "\n"
+      << "Groups:    ";
+  for (std::size_t i = 0; i < plan.groups.size(); ++i) out << (i ? ", " : "") << plan.groups[i];
+  out << "\nScrubbing: " << record.scrub << "\n";
+  if (record.interrupted) out << "\nTHIS BUNDLE IS INCOMPLETE: the run was interrupted.\n";
+  out << "\nCollectors:";
+  for (const auto& [status, count] : count_collectors(record)) out << " " << status << " " << count << ";";
+  out << "\n";
+  bool header = false;
+  for (std::size_t i = 0; i < plan.collectors.size(); ++i) {
+    const CollectorRecord& c = record.collectors[i];
+    if (!is_failure(c.status)) continue;
+    if (!header) out << "\nProblems (details in manifest.json):\n";
+    header = true;
+    out << "  [" << status_name(c.status) << "] " << plan.collectors[i].id << "\n      " << c.reason
+        << "\n";
+  }
+  out << "\nLayout\n------\n"
+         "  README.txt        this file\n"
+         "  manifest.json     every collector and item: status, reason, duration; every\n"
+         "                    member's source, size, sha256 and whether it was truncated\n"
+         "  vmsupport.log     the tool's own log of this run\n"
+         "  commands/<group>/<id>.txt   command output (stdout and stderr)\n"
+         "  etc/, var/, ...   files at their original paths on the host; symlinks are\n"
+         "                    kept as symlinks to the collected file\n"
+         "\nLarge files keep their newest bytes (status \"truncated\" in manifest.json).\n"
+         "Check the members with: vmsupport verify BUNDLE, or compare sha256 sums\n"
+         "against manifest.json.\n";
+  return out.str();
+}
+
+}  // namespace vmsupport

@@ -1,0 +1,71 @@
+// The bundle's own documents: manifest.json (for machines) and README.txt
+// (for people), rendered from one RunRecord so that they always agree.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kinds/host_facts.h"
+#include "kinds/item.h"
+#include "plan/plan.h"
+
+namespace vmsupport {
+
+// One item of the run as recorded: a member of the bundle or a skip/failure.
+struct ItemRecord {
+  std::size_t collector = 0;
+  std::string source;
+  std::string path;          // member path relative to the top directory; "" if none
+  std::string link_target;
+  Status status = Status::ok;
+  std::string reason;
+  std::uint64_t size = 0;    // bytes in the bundle
+  std::uint64_t original_size = 0;
+  std::string sha256;
+  bool truncated = false;
+  bool scrubbed = false;
+  Clock::time_point mtime{};
+  std::chrono::milliseconds duration{0};
+  std::optional<int> exit_code;
+  std::string mode;
+};
+
+// A collector's outcome: the worst of its items.
+struct CollectorRecord {
+  Status status = Status::ok;
+  std::string reason;               // the first problem, when there is one
+  std::chrono::milliseconds duration{0};
+  std::size_t members = 0;
+  std::uint64_t bytes = 0;
+};
+
+struct RunRecord {
+  std::string bundle_name;          // top directory, e.g. vmsupport-esx01-20261123T065400Z
+  std::string root;
+  Clock::time_point started{};
+  Clock::time_point finished{};
+  const Plan* plan = nullptr;
+  HostFacts host;
+  nlohmann::ordered_json options;   // the run's options as given
+  std::string scrub;                // the scrubber's description
+  bool scrubbed = false;
+  std::vector<ItemRecord> items;
+  std::vector<CollectorRecord> collectors;  // parallel to plan->collectors
+  bool interrupted = false;
+};
+
+// Fills record.collectors from record.items.
+void summarise_collectors(RunRecord& record);
+
+// Counts of collectors by status name ("ok": 12, "failed": 1, ...).
+std::map<std::string, std::size_t> count_collectors(const RunRecord& record);
+
+std::string render_manifest_json(const RunRecord& record);
+std::string render_readme(const RunRecord& record);
+
+}  // namespace vmsupport

@@ -1,0 +1,147 @@
+// Bundle verification (see verify.h).
+#include "bundle/verify.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "util/sha256.h"
+
+namespace vmsupport {
+namespace {
+
+struct Member {
+  bool symlink = false;
+  std::string link_target;
+  std::uint64_t size = 0;
+  std::string sha256;
+};
+
+std::string file_sha256(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  Sha256 hash;
+  std::string buffer(1 << 20, '\0');
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  return hash.hex_digest();
+}
+
+// Reads one entry's data, hashing it; keeps it when `keep` is set.
+Result<Member> read_member(archive* a, archive_entry* entry, bool keep, std::string& kept) {
+  Member member;
+  if (archive_entry_filetype(entry) == AE_IFLNK) {
+    member.symlink = true;
+    member.link_target = archive_entry_symlink(entry) ? archive_entry_symlink(entry) : "";
+    return member;
+  }
+  Sha256 hash;
+  const void* block = nullptr;
+  size_t size = 0;
+  la_int64_t offset = 0;
+  while (true) {
+    const int status = archive_read_data_block(a, &block, &size, &offset);
+    if (status == ARCHIVE_EOF) break;
+    if (status < ARCHIVE_WARN) return fail(archive_error_string(a));
+    const std::string_view bytes(static_cast<const char*>(block), size);
+    hash.update(bytes);
+    member.size += size;
+    if (keep) kept.append(bytes);
+  }
+  member.sha256 = hash.hex_digest();
+  return member;
+}
+
+void compare(const nlohmann::json& manifest, const std::map<std::string, Member>& members,
+             VerifyReport& report) {
+  std::map<std::string, bool> listed;
+  for (const auto& item : manifest.value("items", nlohmann::json::array())) {
+    if (!item.contains("path")) continue;
+    const std::string path = item["path"];
+    listed[path] = true;
+    const auto found = members.find(path);
+    if (found == members.end()) {
+      report.problems.push_back(path + ": listed in manifest.json but missing from the archive");
+      continue;
+    }
+    const Member& m = found->second;
+    if (item.contains("link_target")) {
+      if (!m.symlink || m.link_target != item["link_target"]) {
+        report.problems.push_back(path + ": symlink target differs from manifest.json");
+      }
+      continue;
+    }
+    ++report.checked;
+    if (m.sha256 != item.value("sha256", "") || m.size != item.value("size", 0ull)) {
+      report.problems.push_back(path + ": checksum or size differs from manifest.json");
+    }
+  }
+  for (const auto& [path, member] : members) {
+    if (path != "manifest.json" && !listed.contains(path)) {
+      report.problems.push_back(path + ": in the archive but not in manifest.json");
+    }
+  }
+}
+
+}  // namespace
+
+Result<VerifyReport> verify_bundle(const std::string& path) {
+  archive* a = archive_read_new();
+  archive_read_support_filter_all(a);
+  archive_read_support_format_tar(a);
+  if (archive_read_open_filename(a, path.c_str(), 1 << 16) != ARCHIVE_OK) {
+    auto error = fail("cannot read ", path, ": ", archive_error_string(a));
+    archive_read_free(a);
+    return error;
+  }
+  VerifyReport report;
+  std::map<std::string, Member> members;
+  std::string manifest_text;
+  archive_entry* entry = nullptr;
+  int status = ARCHIVE_OK;
+  while ((status = archive_read_next_header(a, &entry)) == ARCHIVE_OK || status == ARCHIVE_WARN) {
+    std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    const std::size_t slash = name.find('/');
+    const std::string top = name.substr(0, slash);
+    if (report.top_dir.empty()) report.top_dir = top;
+    if (slash == std::string::npos || top != report.top_dir) {
+      report.problems.push_back(name + ": outside the bundle's top directory");
+      continue;
+    }
+    const std::string relative = name.substr(slash + 1);
+    const bool is_manifest = relative == "manifest.json";
+    auto member = read_member(a, entry, is_manifest, manifest_text);
+    if (!member) {
+      archive_read_free(a);
+      return fail(path, ": archive is damaged or cut short at ", name, ": ", member.error().message);
+    }
+    ++report.members;
+    members[relative] = *member;
+  }
+  const std::string error_text = status == ARCHIVE_EOF ? "" : archive_error_string(a) ? archive_error_string(a) : "read error";
+  archive_read_free(a);
+  if (status != ARCHIVE_EOF) return fail(path, ": archive is damaged or cut short: ", error_text);
+  if (manifest_text.empty()) {
+    report.problems.push_back("manifest.json is missing");
+  } else {
+    const auto manifest = nlohmann::json::parse(manifest_text, nullptr, false);
+    if (manifest.is_discarded()) report.problems.push_back("manifest.json is not valid JSON");
+    else compare(manifest, members, report);
+  }
+  report.archive_sha256 = file_sha256(path);
+  std::ifstream sidecar(path + ".sha256");
+  std::string expected;
+  if (sidecar >> expected) {
+    report.sidecar_checked = true;
+    if (expected != report.archive_sha256) {
+      report.problems.push_back(path + ".sha256 does not match the archive");
+    }
+  }
+  return report;
+}
+
+}  // namespace vmsupport

@@ -1,0 +1,27 @@
+// `vmsupport verify`: reads a bundle once, as a stream, and checks that the
+// archive is complete and that every member matches manifest.json (size,
+// SHA-256, symlink target), with nothing missing and nothing extra; and that
+// the NAME.sha256 file beside it, when present, matches the archive.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace vmsupport {
+
+struct VerifyReport {
+  std::string top_dir;
+  std::size_t members = 0;             // entries in the archive
+  std::size_t checked = 0;             // members whose checksum was compared
+  std::string archive_sha256;
+  bool sidecar_checked = false;        // NAME.sha256 was found and compared
+  std::vector<std::string> problems;   // empty: the bundle is valid
+};
+
+// Fails when the archive cannot be read at all or is cut short (the message
+// says where); problems with its contents are listed in the report.
+Result<VerifyReport> verify_bundle(const std::string& path);
+
+}  // namespace vmsupport

@@ -1,0 +1,215 @@
+// RootedFileSystem: the host's files under --root, with symlinks resolved by
+// hand so that neither an absolute target nor ".." can leave the root, and
+// reads that cannot block (O_NONBLOCK, regular files only, bounded by size).
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <deque>
+
+#include "host/filesystem.h"
+#include "manifest/glob.h"
+
+namespace vmsupport {
+namespace {
+
+constexpr int k_max_symlink_hops = 40;
+constexpr std::size_t k_read_chunk = 1 << 20;
+
+FileType type_of(mode_t mode) {
+  if (S_ISREG(mode)) return FileType::regular;
+  if (S_ISDIR(mode)) return FileType::directory;
+  if (S_ISLNK(mode)) return FileType::symlink;
+  if (S_ISFIFO(mode)) return FileType::fifo;
+  if (S_ISSOCK(mode)) return FileType::socket;
+  if (S_ISCHR(mode)) return FileType::char_device;
+  if (S_ISBLK(mode)) return FileType::block_device;
+  return FileType::other;
+}
+
+Clock::time_point mtime_of(const struct stat& st) {
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(
+      std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+}
+
+std::string read_link(const std::string& host) {
+  std::string target(4096, '\0');
+  const ssize_t n = readlink(host.c_str(), target.data(), target.size());
+  if (n < 0) return {};
+  target.resize(static_cast<std::size_t>(n));
+  return target;
+}
+
+// Closes a descriptor on every path out of a function.
+struct FdGuard {
+  int fd;
+  ~FdGuard() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+// Reads [offset, offset + length) or until EOF; EAGAIN ends the read.
+Result<std::string> read_range(int fd, std::uint64_t offset, std::uint64_t length,
+                               const std::string& path) {
+  std::string out;
+  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(length, 64 << 20)));
+  std::string chunk(k_read_chunk, '\0');
+  while (out.size() < length) {
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), length - out.size()));
+    const ssize_t n = pread(fd, chunk.data(), want, static_cast<off_t>(offset + out.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n < 0) return fail("read ", path, ": ", errno_text(errno));
+    if (n == 0) break;
+    out.append(chunk.data(), static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+// Pseudo-files report size 0 and may not support pread: read sequentially,
+// keep the first `max_bytes`, note when there was more.
+Result<FileContent> read_pseudo(int fd, std::uint64_t max_bytes, const std::string& path) {
+  FileContent content;
+  std::string chunk(64 << 10, '\0');
+  while (true) {
+    const ssize_t n = read(fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n < 0) return fail("read ", path, ": ", errno_text(errno));
+    if (n == 0) break;
+    content.original_size += static_cast<std::uint64_t>(n);
+    const std::uint64_t room = max_bytes - std::min<std::uint64_t>(max_bytes, content.bytes.size());
+    content.bytes.append(chunk.data(), static_cast<std::size_t>(std::min<std::uint64_t>(room, static_cast<std::uint64_t>(n))));
+    if (content.original_size > max_bytes) {
+      content.truncated = true;
+      break;
+    }
+  }
+  return content;
+}
+
+}  // namespace
+
+const char* file_type_name(FileType type) {
+  switch (type) {
+    case FileType::regular: return "regular file";
+    case FileType::directory: return "directory";
+    case FileType::symlink: return "symlink";
+    case FileType::fifo: return "FIFO";
+    case FileType::socket: return "socket";
+    case FileType::char_device: return "character device";
+    case FileType::block_device: return "block device";
+    case FileType::other: return "special file";
+  }
+  return "file";
+}
+
+RootedFileSystem::RootedFileSystem(std::string root) : m_root(std::move(root)) {
+  while (!m_root.empty() && m_root.back() == '/') m_root.pop_back();
+  m_display_root = m_root.empty() ? "/" : m_root;
+}
+
+std::string RootedFileSystem::host_path(const std::string& inside) const {
+  if (inside == "/") return m_root.empty() ? "/" : m_root;
+  return m_root + inside;
+}
+
+Result<std::string> RootedFileSystem::resolve(const std::string& path, bool follow_last) const {
+  std::deque<std::string> pending;
+  for (auto& c : split_path(path)) pending.push_back(std::move(c));
+  std::vector<std::string> done;
+  int hops = 0;
+  while (!pending.empty()) {
+    std::string component = std::move(pending.front());
+    pending.pop_front();
+    if (component == ".") continue;
+    if (component == "..") {
+      if (!done.empty()) done.pop_back();
+      continue;
+    }
+    done.push_back(component);
+    const std::string host = host_path(join_path(done, done.size()));
+    struct stat st {};
+    if (lstat(host.c_str(), &st) != 0) {
+      return fail_errno(errno, path, ": ", errno_text(errno));
+    }
+    if (!S_ISLNK(st.st_mode) || (pending.empty() && !follow_last)) continue;
+    if (++hops > k_max_symlink_hops) return fail_errno(ELOOP, path, ": symlink loop (more than 40 links)");
+    const std::string target = read_link(host);
+    done.pop_back();
+    if (!target.empty() && target.front() == '/') done.clear();
+    std::vector<std::string> parts = split_path(target);
+    pending.insert(pending.begin(), parts.begin(), parts.end());
+  }
+  return join_path(done, done.size());
+}
+
+Result<FileInfo> RootedFileSystem::stat(const std::string& path, bool follow) {
+  auto resolved = resolve(path, follow);
+  if (!resolved) return std::unexpected(resolved.error());
+  struct stat st {};
+  if (lstat(host_path(*resolved).c_str(), &st) != 0) {
+    return fail_errno(errno, path, ": ", errno_text(errno));
+  }
+  return FileInfo{type_of(st.st_mode), static_cast<std::uint64_t>(st.st_size), mtime_of(st),
+                  *resolved};
+}
+
+Result<std::vector<std::string>> RootedFileSystem::list_dir(const std::string& path) {
+  auto resolved = resolve(path);
+  if (!resolved) return std::unexpected(resolved.error());
+  DIR* dir = opendir(host_path(*resolved).c_str());
+  if (dir == nullptr) return fail_errno(errno, path, ": ", errno_text(errno));
+  std::vector<std::string> names;
+  while (const dirent* entry = readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<FileContent> RootedFileSystem::read(const std::string& path, std::uint64_t max_bytes) {
+  auto resolved = resolve(path);
+  if (!resolved) return std::unexpected(resolved.error());
+  const std::string host = host_path(*resolved);
+  struct stat before {};
+  if (lstat(host.c_str(), &before) != 0) return fail_errno(errno, path, ": ", errno_text(errno));
+  if (!S_ISREG(before.st_mode)) {
+    return fail_errno(EINVAL, path, ": not read: ", file_type_name(type_of(before.st_mode)));
+  }
+  FdGuard fd{open(host.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC)};
+  if (fd.fd < 0) return fail_errno(errno, path, ": ", errno_text(errno));
+  struct stat opened {};
+  if (fstat(fd.fd, &opened) != 0 || !S_ISREG(opened.st_mode)) {
+    return fail(path, ": changed into a non-regular file while opening");
+  }
+  const auto size = static_cast<std::uint64_t>(opened.st_size);
+  if (size == 0) {
+    auto content = read_pseudo(fd.fd, max_bytes, path);
+    if (content) content->mtime = mtime_of(opened);
+    return content;
+  }
+  FileContent content;
+  content.original_size = size;
+  content.mtime = mtime_of(opened);
+  content.truncated = size > max_bytes;
+  const std::uint64_t offset = content.truncated ? size - max_bytes : 0;
+  auto bytes = read_range(fd.fd, offset, size - offset, path);
+  if (!bytes) return std::unexpected(bytes.error());
+  content.bytes = std::move(*bytes);
+  struct stat after {};
+  content.changed_while_read = fstat(fd.fd, &after) == 0 &&
+                               (after.st_size != opened.st_size ||
+                                after.st_mtim.tv_sec != opened.st_mtim.tv_sec ||
+                                after.st_mtim.tv_nsec != opened.st_mtim.tv_nsec);
+  if (content.bytes.size() < size - offset) content.changed_while_read = true;
+  return content;
+}
+
+}  // namespace vmsupport

@@ -1,0 +1,230 @@
+// The `files` kind: parse a file entry, expand its glob inside the root into
+// tasks (forbid rules, --since, file types, symlinks as links), and read a file.
+#include <cerrno>
+
+#include "kinds/registry.h"
+#include "manifest/glob.h"
+
+namespace vmsupport {
+namespace {
+
+constexpr int k_max_walk_depth = 64;
+
+std::string relative_member(const std::string& inside_root) {
+  return inside_root.size() > 1 ? inside_root.substr(1) : std::string();
+}
+
+// Path of `target` as seen from the directory holding `link` (both relative members).
+std::string relative_target(const std::string& link, const std::string& target) {
+  std::vector<std::string> from = split_path(link);
+  from.pop_back();
+  const std::vector<std::string> to = split_path(target);
+  std::size_t common = 0;
+  while (common < from.size() && common < to.size() && from[common] == to[common]) ++common;
+  std::string out;
+  for (std::size_t i = common; i < from.size(); ++i) out += "../";
+  for (std::size_t i = common; i < to.size(); ++i) out += to[i] + (i + 1 < to.size() ? "/" : "");
+  return out;
+}
+
+void add_skip(PlanContext& context, const std::string& source, Status status, std::string reason) {
+  context.add(source, "", SkipTask{status, std::move(reason)});
+}
+
+// A failure to stat or list: permissions are failures, a vanished path is not.
+Status status_for(const Error& error) {
+  return error.code == EACCES || error.code == EPERM || error.code == EIO ? Status::failed
+                                                                          : Status::skipped;
+}
+
+// Expands `glob` one component at a time; listing errors are recorded as skips.
+std::vector<std::string> expand_glob(const std::string& glob, PlanContext& context) {
+  const std::vector<std::string> parts = split_path(glob);
+  std::vector<std::string> candidates{"/"};
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    std::vector<std::string> next;
+    for (const std::string& base : candidates) {
+      const std::string prefix = base == "/" ? "/" : base + "/";
+      if (!has_wildcard(parts[i])) {
+        const bool last = i + 1 == parts.size();
+        if (!last || context.fs.stat(prefix + parts[i], false)) next.push_back(prefix + parts[i]);
+        continue;
+      }
+      auto names = context.fs.list_dir(base);
+      if (!names) {
+        if (names.error().code != ENOENT && names.error().code != ENOTDIR) {
+          add_skip(context, base, status_for(names.error()), "cannot list: " + names.error().message);
+        }
+        continue;
+      }
+      for (const std::string& name : *names) {
+        if (match_component(parts[i], name)) next.push_back(prefix + name);
+      }
+    }
+    candidates = std::move(next);
+  }
+  return candidates;
+}
+
+void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanContext& context);
+
+void plan_directory(const FileSpec& spec, const std::string& path, int depth,
+                    PlanContext& context) {
+  if (depth >= k_max_walk_depth) {
+    add_skip(context, path, Status::skipped, "directory nested too deep (64 levels), not walked");
+    return;
+  }
+  auto names = context.fs.list_dir(path);
+  if (!names) {
+    add_skip(context, path, status_for(names.error()), "cannot list: " + names.error().message);
+    return;
+  }
+  for (const std::string& name : *names) {
+    const std::string child = (path == "/" ? "" : path) + "/" + name;
+    auto link = context.fs.stat(child, false);
+    if (link && link->type == FileType::symlink) {
+      auto target = context.fs.stat(child);
+      if (target && target->type == FileType::directory) {
+        add_skip(context, child, Status::skipped, "symlink to a directory, not followed");
+        continue;
+      }
+    }
+    plan_path(spec, child, depth + 1, context);
+  }
+}
+
+void plan_regular(const FileSpec& spec, const std::string& path, const FileInfo& info,
+                  PlanContext& context) {
+  const std::string content_member = relative_member(info.resolved);
+  if (!context.content_at.contains(info.resolved)) {
+    const std::uint64_t cap = spec.max_bytes.value_or(context.options.max_file_size);
+    context.content_at[info.resolved] = content_member;
+    context.plan.estimated_bytes += std::min(info.size, cap);
+    context.add(info.resolved, content_member, FileTask{info.resolved, info.size, info.mtime, cap});
+  }
+  const std::string link_member = relative_member(path);
+  if (path != info.resolved && !context.members.contains(link_member)) {
+    context.add(path, link_member,
+                LinkTask{relative_target(link_member, context.content_at[info.resolved])});
+  }
+}
+
+void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanContext& context) {
+  if (const ForbidSpec* rule = context.forbidding(path)) {
+    add_skip(context, path, Status::skipped, "forbidden by rule '" + rule->glob + "'");
+    return;
+  }
+  auto info = context.fs.stat(path);
+  if (!info) {
+    add_skip(context, path, status_for(info.error()), info.error().message);
+    return;
+  }
+  if (const ForbidSpec* rule = context.forbidding(info->resolved)) {
+    add_skip(context, path, Status::skipped,
+             "resolves to " + info->resolved + ", forbidden by rule '" + rule->glob + "'");
+    return;
+  }
+  if (info->type == FileType::directory) {
+    if (spec.recursive) plan_directory(spec, path, depth, context);
+    return;
+  }
+  if (info->type != FileType::regular) {
+    add_skip(context, path, Status::skipped,
+             std::string(file_type_name(info->type)) + ": never opened");
+    return;
+  }
+  if (spec.since && context.options.since && info->mtime < *context.options.since) {
+    add_skip(context, path, Status::skipped,
+             "last modified " + format_iso_utc(info->mtime) + ", before --since");
+    return;
+  }
+  plan_regular(spec, path, *info, context);
+}
+
+}  // namespace
+
+Result<EntrySpec> parse_file_entry(const YamlReader& reader, const YAML::Node& node) {
+  FileSpec spec;
+  spec.mark = reader.mark(node);
+  if (node.IsScalar()) {
+    auto glob = reader.glob(node, "glob");
+    if (!glob) return std::unexpected(glob.error());
+    spec.glob = *glob;
+    return spec;
+  }
+  if (auto ok = reader.check_map(node, "file entry",
+                                 {"glob", "recursive", "max_bytes", "optional", "since"});
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = reader.require(node, "glob", "file entry"); !ok) return std::unexpected(ok.error());
+  for (const auto& pair : node) {
+    const std::string key = pair.first.Scalar();
+    Result<void> ok;
+    if (key == "glob") {
+      auto v = reader.glob(pair.second, key);
+      if (v) spec.glob = *v; else ok = std::unexpected(v.error());
+    } else if (key == "max_bytes") {
+      auto v = reader.size(pair.second, key);
+      if (v) spec.max_bytes = *v; else ok = std::unexpected(v.error());
+    } else {
+      auto v = reader.boolean(pair.second, key);
+      if (!v) ok = std::unexpected(v.error());
+      else if (key == "recursive") spec.recursive = *v;
+      else if (key == "optional") spec.optional = *v;
+      else spec.since = *v;
+    }
+    if (!ok) return std::unexpected(ok.error());
+  }
+  return spec;
+}
+
+void plan_file_entry(const EntrySpec& entry, PlanContext& context) {
+  const auto& spec = std::get<FileSpec>(entry);
+  const std::size_t before = context.plan.tasks.size();
+  for (const std::string& path : expand_glob(spec.glob, context)) {
+    plan_path(spec, path, 0, context);
+  }
+  if (context.plan.tasks.size() == before) {
+    add_skip(context, spec.glob, spec.optional ? Status::skipped : Status::failed,
+             "no file matches");
+  }
+}
+
+std::string describe_file_entry(const EntrySpec& entry) {
+  const auto& spec = std::get<FileSpec>(entry);
+  return spec.glob + (spec.recursive ? " (recursive)" : "");
+}
+
+CollectedItem collect_file(const Task& task, const FileTask& file, CollectContext& context) {
+  const auto start = std::chrono::steady_clock::now();
+  CollectedItem item;
+  item.collector = task.collector;
+  item.source = task.source;
+  auto content = context.fs.read(file.resolved, file.max_bytes);
+  item.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  if (!content) {
+    const int code = content.error().code;
+    item.status = code == ENOENT || code == EINVAL ? Status::skipped : Status::failed;
+    item.reason = content.error().message;
+    return item;
+  }
+  item.archive_path = task.archive_path;
+  item.original_size = content->original_size;
+  item.truncated = content->truncated;
+  item.mtime = content->mtime;
+  item.content = std::move(content->bytes);
+  if (item.truncated) {
+    item.status = Status::truncated;
+    item.reason = "kept the newest " + format_size(item.content.size()) + " of " +
+                  format_size(item.original_size);
+  }
+  if (content->changed_while_read) {
+    item.reason += std::string(item.reason.empty() ? "" : "; ") +
+                   "changed while read (read up to its size when opened)";
+  }
+  return item;
+}
+
+}  // namespace vmsupport

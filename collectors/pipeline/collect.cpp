@@ -1,0 +1,150 @@
+// The collect pipeline, step by step: manifests -> platform -> plan -> host
+// facts -> archive -> parallel collection through the scrubber -> documents
+// -> commit. Each step lives in its own file; this one only orders them.
+#include "pipeline/collect.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include "bundle/documents.h"
+#include "kinds/host_facts.h"
+#include "manifest/loader.h"
+#include "pipeline/executor.h"
+#include "scrub/scrubber.h"
+
+namespace vmsupport {
+namespace {
+
+CollectSummary failed(int exit_code, Error error) {
+  CollectSummary summary;
+  summary.exit_code = exit_code;
+  summary.error = std::move(error);
+  return summary;
+}
+
+std::string bundle_name(const CollectOptions& options, const HostFacts& host,
+                        Clock::time_point when) {
+  std::string name = "vmsupport-";
+  if (!options.case_id.empty()) name += options.case_id + "-";
+  return name + short_host_name(host.hostname) + "-" + format_compact_utc(when);
+}
+
+// The scrubber for this run. Scrubbing of names arrives with the scrub engine;
+// until then every run is an explicit, recorded pass-through.
+std::unique_ptr<Scrubber> make_scrubber(const CollectOptions& options) {
+  return std::make_unique<PassThroughScrubber>(
+      options.scrub ? "this version of vmsupport does not scrub yet" : "--no-scrub was given");
+}
+
+// Adds a generated document (README.txt, manifest.json, vmsupport.log) as a member.
+Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer,
+                          const std::string& path, std::string content) {
+  CollectedItem item;
+  item.source = "vmsupport";
+  item.archive_path = path;
+  item.original_size = content.size();
+  item.content = std::move(content);
+  item.mtime = Clock::now();
+  ScrubbedItem member = scrubber.scrub(std::move(item));
+  auto digest = writer.add(member);
+  if (!digest) return std::unexpected(digest.error());
+  ItemRecord document = record_of(member, *digest);
+  document.collector = SIZE_MAX;  // not a manifest collector
+  record.items.push_back(document);
+  return {};
+}
+
+Result<void> add_documents(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer,
+                           const RunLog& log) {
+  record.finished = Clock::now();
+  summarise_collectors(record);
+  spdlog::info("collected {} items in {:.1f} s", record.items.size(),
+               std::chrono::duration<double>(record.finished - record.started).count());
+  if (auto ok = add_document(record, scrubber, writer, "vmsupport.log", log.captured()); !ok) return ok;
+  if (auto ok = add_document(record, scrubber, writer, "README.txt", render_readme(record)); !ok) return ok;
+  return add_document(record, scrubber, writer, "manifest.json", render_manifest_json(record));
+}
+
+CollectSummary summarise(const RunRecord& record, const CommittedBundle& bundle) {
+  CollectSummary summary;
+  summary.bundle = bundle;
+  summary.platform = record.plan->platform.manifest->platform;
+  summary.collectors = count_collectors(record);
+  summary.scrub = record.scrub;
+  summary.duration = std::chrono::duration_cast<std::chrono::milliseconds>(record.finished - record.started);
+  for (std::size_t i = 0; i < record.collectors.size(); ++i) {
+    const CollectorRecord& c = record.collectors[i];
+    if (!is_failure(c.status)) continue;
+    summary.exit_code = k_exit_partial;
+    summary.problems.push_back("[" + std::string(status_name(c.status)) + "] " +
+                               record.plan->collectors[i].id + ": " + c.reason);
+  }
+  return summary;
+}
+
+}  // namespace
+
+Result<std::vector<Manifest>> load_manifests(const std::string& directory) {
+  return directory.empty() ? load_builtin_manifests() : load_manifest_directory(directory);
+}
+
+std::string bundle_path(const std::string& output, const std::string& file_name) {
+  if (output == "-") return output;
+  struct stat st {};
+  const bool is_dir = (!output.empty() && output.back() == '/') ||
+                      (::stat(output.c_str(), &st) == 0 && S_ISDIR(st.st_mode));
+  if (!is_dir) return output;
+  return output + (output.back() == '/' ? "" : "/") + file_name;
+}
+
+CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& log) {
+  RunRecord record;
+  record.started = Clock::now();
+  record.root = host.fs.root();
+  record.options = options.given;
+  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+
+  // 1. Load the manifests: built in, or --manifests DIR.
+  auto manifests = load_manifests(options.manifests_dir);
+  if (!manifests) return failed(k_exit_usage, manifests.error());
+  // 2. Pick the platform of the root (or take --platform).
+  auto platform = choose_platform(*manifests, host.fs, options.plan.platform);
+  if (!platform) return failed(k_exit_usage, platform.error());
+  spdlog::info("platform {} ({})", platform->manifest->platform, platform->reason);
+  // 3. Plan every file and command, reading metadata only.
+  auto plan = build_plan(*platform, options.plan, host.fs, host.runner);
+  if (!plan) return failed(k_exit_usage, plan.error());
+  record.plan = &*plan;
+  spdlog::info("plan: {} groups, {} tasks, about {}", plan->groups.size(), plan->tasks.size(),
+               format_size(plan->estimated_bytes));
+  // 4. Learn the host's name and OS, for the bundle name and manifest.json.
+  record.host = read_host_facts(host.fs);
+  record.bundle_name = bundle_name(options, record.host, record.started);
+  // 5. Open the archive: NAME.partial, renamed when complete (or stdout).
+  const std::string path = bundle_path(
+      options.output, record.bundle_name + compression_extension(options.compression));
+  auto writer = ArchiveWriter::open(path, options.compression, record.bundle_name);
+  if (!writer) return failed(k_exit_no_bundle, writer.error());
+  // 6. Collect in parallel; scrub; append to the archive in plan order.
+  auto scrubber = make_scrubber(options);
+  record.scrub = scrubber->description();
+  record.scrubbed = scrubber->active();
+  ExecutorSettings settings{options.jobs, deadline, "--timeout " + options.given.value("timeout", std::string("")), host.cancel};
+  if (auto ok = execute_plan(*plan, settings, host.fs, host.runner, *scrubber, **writer, record.items); !ok) {
+    return failed(k_exit_no_bundle, ok.error());
+  }
+  if (host.cancel && host.cancel->load()) {
+    (*writer)->abort();
+    return failed(k_exit_no_bundle, Error{"interrupted: no bundle written (the partial file was removed)", {}, 0});
+  }
+  // 7. Add vmsupport.log, README.txt and manifest.json.
+  if (auto ok = add_documents(record, *scrubber, **writer, log); !ok) {
+    return failed(k_exit_no_bundle, ok.error());
+  }
+  // 8. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
+  auto committed = (*writer)->commit();
+  if (!committed) return failed(k_exit_no_bundle, committed.error());
+  return summarise(record, *committed);
+}
+
+}  // namespace vmsupport

@@ -1,0 +1,72 @@
+// `vmsupport collect`: the whole pipeline, from manifests to a committed bundle.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bundle/archive_writer.h"
+#include "host/filesystem.h"
+#include "host/process.h"
+#include "manifest/spec.h"
+#include "plan/plan.h"
+#include "util/result.h"
+#include "util/run_log.h"
+
+namespace vmsupport {
+
+struct CollectOptions {
+  std::string root = "/";
+  std::string manifests_dir;                  // "" = built-in manifests
+  PlanOptions plan;
+  std::string output = "/var/tmp";            // a file, a directory, or "-"
+  Compression compression = Compression::gzip;
+  std::string case_id;
+  std::chrono::milliseconds timeout{std::chrono::minutes(30)};
+  unsigned jobs = 4;
+  bool scrub = true;                          // false with --no-scrub
+  std::string state_dir;
+  nlohmann::ordered_json given;                    // the options as the user gave them
+};
+
+// Exit codes of `collect`, as documented in README.md and --help.
+enum ExitCode : int {
+  k_exit_complete = 0,      // bundle complete
+  k_exit_partial = 1,       // bundle written, some collectors failed or timed out
+  k_exit_usage = 2,         // usage or manifest error, nothing collected
+  k_exit_no_bundle = 3,     // no bundle could be written
+};
+
+struct CollectSummary {
+  int exit_code = k_exit_complete;
+  CommittedBundle bundle;
+  std::string platform;
+  std::map<std::string, std::size_t> collectors;   // by status
+  std::vector<std::string> problems;               // "[failed] id: reason", first ones
+  std::string scrub;
+  std::chrono::milliseconds duration{0};
+  std::optional<Error> error;                      // set when exit_code is 2 or 3
+};
+
+// Host access for a run: the real host, or fakes in tests.
+struct Host {
+  FileSystem& fs;
+  ProcessRunner& runner;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// Loads the built-in manifests, or those of `directory` when not empty.
+Result<std::vector<Manifest>> load_manifests(const std::string& directory);
+
+// Runs a collect. Never throws; the outcome (and any error) is in the summary.
+CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& log);
+
+// Where the bundle goes: `output` as a file, or `output/NAME` when it is a
+// directory (existing, or written with a trailing '/'), or "-".
+std::string bundle_path(const std::string& output, const std::string& file_name);
+
+}  // namespace vmsupport

@@ -1,0 +1,137 @@
+// The ordered parallel executor (see executor.h).
+#include "pipeline/executor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace vmsupport {
+namespace {
+
+class OrderedRun {
+ public:
+  OrderedRun(const Plan& plan, const ExecutorSettings& settings, CollectContext& context)
+      : m_plan(plan), m_settings(settings), m_context(context), m_slots(plan.tasks.size()),
+        m_window(std::max(4u, settings.jobs * 4)) {}
+
+  void worker() {
+    while (true) {
+      std::size_t index = 0;
+      {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] {
+          return m_stop || m_next >= m_slots.size() || m_next < m_written + m_window;
+        });
+        if (m_stop || m_next >= m_slots.size()) return;
+        index = m_next++;
+      }
+      CollectedItem item = run_one(m_plan.tasks[index]);
+      std::lock_guard lock(m_mutex);
+      m_slots[index] = std::move(item);
+      m_changed.notify_all();
+    }
+  }
+
+  // Blocks until task `index` is done, then takes its item.
+  CollectedItem take(std::size_t index) {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_slots[index].has_value(); });
+    CollectedItem item = std::move(*m_slots[index]);
+    m_slots[index].reset();
+    m_written = index + 1;
+    m_changed.notify_all();
+    return item;
+  }
+
+  void stop() {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+    m_changed.notify_all();
+  }
+
+ private:
+  CollectedItem run_one(const Task& task) {
+    const bool gathers = !std::holds_alternative<SkipTask>(task.work) &&
+                         !std::holds_alternative<LinkTask>(task.work);
+    const bool cancelled = m_settings.cancel && m_settings.cancel->load();
+    if (gathers && (cancelled || std::chrono::steady_clock::now() >= m_settings.deadline)) {
+      CollectedItem item;
+      item.collector = task.collector;
+      item.source = task.source;
+      item.status = cancelled ? Status::failed : Status::timed_out;
+      item.reason = cancelled ? "not run: interrupted"
+                              : "not run: the run's deadline (" + m_settings.deadline_text + ") was reached";
+      return item;
+    }
+    spdlog::debug("collect {}", task.source);
+    CollectedItem item = collect_task(task, m_context);
+    if (is_failure(item.status)) spdlog::warn("{}: {}", item.source, item.reason);
+    return item;
+  }
+
+  const Plan& m_plan;
+  const ExecutorSettings& m_settings;
+  CollectContext& m_context;
+  std::vector<std::optional<CollectedItem>> m_slots;
+  std::size_t m_window;
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  std::size_t m_next = 0;
+  std::size_t m_written = 0;
+  bool m_stop = false;
+};
+
+}  // namespace
+
+ItemRecord record_of(const ScrubbedItem& member, const MemberDigest& digest) {
+  const CollectedItem& item = member.item();
+  ItemRecord record;
+  record.collector = item.collector;
+  record.source = item.source;
+  record.path = item.archive_path;
+  record.link_target = item.link_target;
+  record.status = item.status;
+  record.reason = item.reason;
+  record.size = digest.size;
+  record.original_size = item.original_size;
+  record.sha256 = digest.sha256;
+  record.truncated = item.truncated;
+  record.scrubbed = member.scrubbed();
+  record.mtime = item.mtime;
+  record.duration = item.duration;
+  record.exit_code = item.exit_code;
+  record.mode = item.mode;
+  return record;
+}
+
+Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, FileSystem& fs,
+                          ProcessRunner& runner, Scrubber& scrubber, ArchiveWriter& writer,
+                          std::vector<ItemRecord>& items) {
+  CollectContext context{fs, runner, settings.deadline, settings.cancel};
+  OrderedRun run(plan, settings, context);
+  std::vector<std::jthread> workers;
+  for (unsigned i = 0; i < std::max(1u, settings.jobs); ++i) {
+    workers.emplace_back([&run] { run.worker(); });
+  }
+  Result<void> outcome;
+  for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
+    ScrubbedItem member = scrubber.scrub(run.take(i));
+    MemberDigest digest;
+    if (!member.item().archive_path.empty()) {
+      auto added = writer.add(member);
+      if (!added) {
+        outcome = std::unexpected(added.error());
+        break;
+      }
+      digest = *added;
+    }
+    items.push_back(record_of(member, digest));
+  }
+  run.stop();
+  return outcome;
+}
+
+}  // namespace vmsupport

@@ -1,0 +1,35 @@
+// Runs a plan's tasks on a small thread pool and hands each result, scrubbed,
+// to the archive writer in plan order, so the bundle's layout is deterministic
+// while collection is parallel. Memory stays bounded: workers run at most a
+// window of tasks ahead of the writer.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <vector>
+
+#include "bundle/archive_writer.h"
+#include "bundle/documents.h"
+#include "kinds/registry.h"
+#include "scrub/scrubber.h"
+
+namespace vmsupport {
+
+struct ExecutorSettings {
+  unsigned jobs = 4;
+  std::chrono::steady_clock::time_point deadline;
+  std::string deadline_text;                 // "--timeout 30m", for messages
+  const std::atomic<bool>* cancel = nullptr; // set on SIGINT/SIGTERM
+};
+
+// Collects every task of `plan`; appends one ItemRecord per task to `items`.
+// Fails only when the archive cannot be written (the first write error).
+Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, FileSystem& fs,
+                          ProcessRunner& runner, Scrubber& scrubber, ArchiveWriter& writer,
+                          std::vector<ItemRecord>& items);
+
+// Records a generated document (README.txt, manifest.json...) going in unscrubbed
+// form through the scrubber and into the archive.
+ItemRecord record_of(const ScrubbedItem& member, const MemberDigest& digest);
+
+}  // namespace vmsupport

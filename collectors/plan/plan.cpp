@@ -1,0 +1,132 @@
+// Platform choice and plan building (see plan.h).
+#include "plan/plan.h"
+
+#include <algorithm>
+
+#include "kinds/registry.h"
+#include "manifest/yaml_reader.h"
+
+namespace vmsupport {
+namespace {
+
+std::string platform_names(const std::vector<Manifest>& manifests) {
+  std::string names;
+  for (const Manifest& m : manifests) names += (names.empty() ? "" : ", ") + m.platform;
+  return names;
+}
+
+// The first marker file of `detect` found on the root, or "" when it does not match.
+std::string detect_marker(const DetectSpec& detect, FileSystem& fs) {
+  for (const std::string& path : detect.all_files) {
+    if (!fs.stat(path)) return {};
+  }
+  for (const std::string& path : detect.any_file) {
+    if (fs.stat(path)) return path;
+  }
+  return detect.any_file.empty() && !detect.all_files.empty() ? detect.all_files.front() : "";
+}
+
+const GroupSpec* find_group(const Manifest& manifest, const std::string& id) {
+  for (const GroupSpec& group : manifest.groups) {
+    if (group.id == id) return &group;
+  }
+  return nullptr;
+}
+
+Result<void> check_group_names(const Manifest& manifest, const std::vector<std::string>& names,
+                               const char* option) {
+  for (const std::string& name : names) {
+    if (find_group(manifest, name)) continue;
+    std::string known;
+    for (const GroupSpec& g : manifest.groups) known += (known.empty() ? "" : ", ") + g.id;
+    auto error = fail(option, ": platform '", manifest.platform, "' has no group '", name, "'");
+    error.error().hint = "groups: " + known;
+    return error;
+  }
+  return {};
+}
+
+bool selected(const GroupSpec& group, const PlanOptions& options) {
+  auto in = [](const std::vector<std::string>& list, const std::string& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+  };
+  if (in(options.exclude, group.id)) return false;
+  if (!options.groups.empty()) return in(options.groups, group.id);
+  if (!group.enabled && !options.all_groups) return false;
+  if (options.tags.empty()) return true;
+  return std::any_of(group.tags.begin(), group.tags.end(),
+                     [&](const std::string& tag) { return in(options.tags, tag); });
+}
+
+}  // namespace
+
+Result<PlatformChoice> choose_platform(const std::vector<Manifest>& manifests, FileSystem& fs,
+                                       const std::string& forced) {
+  if (!forced.empty()) {
+    for (const Manifest& m : manifests) {
+      if (m.platform == forced) return PlatformChoice{&m, "--platform " + forced};
+    }
+    auto error = fail("--platform: unknown platform '", forced, "'");
+    error.error().hint = "known platforms: " + platform_names(manifests);
+    return error;
+  }
+  const Manifest* best = nullptr;
+  std::string reason;
+  for (const Manifest& m : manifests) {
+    const std::string marker = detect_marker(m.detect, fs);
+    if (marker.empty()) continue;
+    if (!best || m.detect.priority > best->detect.priority) {
+      best = &m;
+      reason = marker + " exists";
+    }
+  }
+  if (best) return PlatformChoice{best, reason};
+  for (const Manifest& m : manifests) {
+    if (m.detect.fallback) {
+      return PlatformChoice{&m, "no platform's markers found; " + m.platform + " is the fallback"};
+    }
+  }
+  auto error = fail("cannot tell the platform of ", fs.root(), ": no manifest's markers found");
+  error.error().hint = "name it with --platform (" + platform_names(manifests) + ")";
+  return error;
+}
+
+Result<Plan> build_plan(const PlatformChoice& platform, const PlanOptions& options,
+                        FileSystem& fs, ProcessRunner& runner) {
+  const Manifest& manifest = *platform.manifest;
+  if (auto ok = check_group_names(manifest, options.groups, "-g/--group"); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = check_group_names(manifest, options.exclude, "-e/--exclude"); !ok) {
+    return std::unexpected(ok.error());
+  }
+  Plan plan;
+  plan.platform = platform;
+  plan.forbid = manifest.forbid;
+  PlanContext context{options, fs, runner, plan, nullptr, 0, {}, {}};
+  for (const GroupSpec& group : manifest.groups) {
+    if (!selected(group, options)) continue;
+    plan.groups.push_back(group.id);
+    context.group = &group;
+    for (const EntrySpec& entry : group.entries) {
+      const KindInfo& kind = kind_of(entry);
+      if (!kind.plan) continue;
+      const std::string spec = kind.describe(entry);
+      const SourceMark mark = std::visit([](const auto& e) { return e.mark; }, entry);
+      const auto* command = std::get_if<CommandSpec>(&entry);
+      const std::string name = command ? command->id : spec;
+      plan.collectors.push_back(CollectorPlan{group.id + " " + std::string(kind.key) + " " + name,
+                                              group.id, std::string(kind.key), spec, mark});
+      context.collector = plan.collectors.size() - 1;
+      kind.plan(entry, context);
+    }
+  }
+  if (plan.groups.empty()) {
+    auto error = fail("no group selected for platform '", manifest.platform, "'");
+    error.error().hint = "check -g, -e and --tags; `vmsupport list` shows the groups";
+    return error;
+  }
+  return plan;
+}
+
+}  // namespace vmsupport

@@ -1,0 +1,98 @@
+// The Plan: which platform, which groups, and every concrete task a collect
+// will run (each matched file, each command, each skip with its reason), in
+// the order the bundle will hold them. Building it reads only metadata
+// (directory listings, stat), so `vmsupport list --plan` can print it safely.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "host/filesystem.h"
+#include "host/process.h"
+#include "kinds/item.h"
+#include "manifest/spec.h"
+#include "util/result.h"
+
+namespace vmsupport {
+
+struct PlanOptions {
+  std::string platform;                       // forced with --platform; "" = detect
+  std::vector<std::string> groups;            // -g: only these (disabled ones too)
+  std::vector<std::string> exclude;           // -e: not these
+  std::vector<std::string> tags;              // --tags: only groups with one of these
+  bool all_groups = false;                    // --all-groups: disabled ones too
+  std::optional<Clock::time_point> since;     // --since
+  std::uint64_t max_file_size = 25ull << 20;  // default cap per file / command output
+  bool chroot = false;                        // --chroot: run commands inside the root
+};
+
+struct FileTask {
+  std::string resolved;      // path inside the root after symlinks
+  std::uint64_t size = 0;
+  Clock::time_point mtime{};
+  std::uint64_t max_bytes = 0;
+};
+
+struct LinkTask {
+  std::string target;        // relative path from the link's directory to the content
+};
+
+struct CommandTask {
+  std::vector<std::string> argv;  // {root} substituted, argv[0] resolved
+  std::string mode;               // host, files_only, chroot
+  std::string chroot_dir;
+  std::chrono::milliseconds timeout{0};
+  std::uint64_t max_bytes = 0;
+};
+
+struct SkipTask {
+  Status status = Status::skipped;
+  std::string reason;
+};
+
+struct Task {
+  std::size_t collector = 0;     // index into Plan::collectors
+  std::string source;            // a path inside the root, or the command line
+  std::string archive_path;      // relative member path; "" for skips
+  std::variant<FileTask, LinkTask, CommandTask, SkipTask> work;
+};
+
+// One manifest entry that gathers (a files glob or a command).
+struct CollectorPlan {
+  std::string id;      // "Logs:Host files /var/run/log/*.log", "Logs:Host command vib-list"
+  std::string group;
+  std::string kind;    // the registry key: files, commands
+  std::string spec;    // the glob, or the argv joined
+  SourceMark mark;
+};
+
+struct PlatformChoice {
+  const Manifest* manifest = nullptr;
+  std::string reason;  // "/etc/vmware/esx.conf exists" or "--platform esxi"
+};
+
+struct Plan {
+  PlatformChoice platform;
+  std::vector<std::string> groups;  // selected group ids, manifest order
+  std::vector<CollectorPlan> collectors;
+  std::vector<Task> tasks;
+  std::vector<ForbidSpec> forbid;
+  std::uint64_t estimated_bytes = 0;  // sum of planned sizes with caps applied
+};
+
+// Picks the platform for the root: the forced name, else the highest-priority
+// manifest whose detect rules match, else the fallback. Fails on an unknown
+// --platform name (listing the known ones) or when nothing matches.
+Result<PlatformChoice> choose_platform(const std::vector<Manifest>& manifests,
+                                       FileSystem& fs, const std::string& forced);
+
+// Builds the plan: selects groups (fails on unknown -g/-e names), expands
+// globs, applies forbid rules, --since, caps and the --root rules for commands.
+Result<Plan> build_plan(const PlatformChoice& platform, const PlanOptions& options,
+                        FileSystem& fs, ProcessRunner& runner);
+
+}  // namespace vmsupport
