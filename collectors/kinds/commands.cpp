@@ -53,7 +53,7 @@ Result<EntrySpec> parse_command_entry(const YamlReader& reader, const YAML::Node
   CommandSpec spec;
   spec.mark = reader.mark(node);
   if (auto ok = reader.check_map(node, "command entry",
-                                 {"id", "argv", "timeout", "max_bytes", "optional", "files_only"});
+                                 {"id", "argv", "timeout", "max_bytes", "optional", "files_only", "requires"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -80,6 +80,13 @@ Result<EntrySpec> parse_command_entry(const YamlReader& reader, const YAML::Node
       if (!argv) return std::unexpected(argv.error());
       if (argv->empty() || argv->front().empty()) return reader.error(value, "'argv' is empty");
       spec.argv = *argv;
+    } else if (key == "requires") {
+      if (!value.IsSequence()) return reader.error(value, "'requires' must be a list of paths");
+      for (const auto& item : value) {
+        auto path = reader.glob(item, key);
+        if (!path) return std::unexpected(path.error());
+        spec.requires_paths.push_back(*path);
+      }
     } else if (key == "timeout") {
       auto timeout = reader.duration(value, key);
       if (!timeout) return std::unexpected(timeout.error());
@@ -104,6 +111,12 @@ void plan_command_entry(const EntrySpec& entry, PlanContext& context) {
   if (!mode) {
     context.add(line, "", SkipTask{Status::skipped, mode.error().message});
     return;
+  }
+  for (const std::string& path : spec.requires_paths) {
+    if (!context.fs.stat(path)) {
+      context.add(line, "", SkipTask{Status::skipped, "not applicable: " + path + " does not exist"});
+      return;
+    }
   }
   CommandTask task;
   task.mode = *mode;

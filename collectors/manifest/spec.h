@@ -36,6 +36,7 @@ struct CommandSpec {
   std::optional<std::uint64_t> max_bytes; // keep the newest tail; default: --max-file-size
   bool optional = false;                  // program absent is "skipped", not "failed"
   bool files_only = false;                // reads only files via {root}: valid for any --root
+  std::vector<std::string> requires_paths; // `requires:` paths that must exist in the root
   SourceMark mark;
 };
 
