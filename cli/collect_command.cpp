@@ -25,6 +25,7 @@ void install_signal_handlers() {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a closed stdout is a write error, not a silent death
+  signal(SIGXFSZ, SIG_IGN);  // so is a file size limit (EFBIG)
 }
 
 bool colour_allowed() { return isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr; }

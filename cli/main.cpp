@@ -18,7 +18,7 @@ Examples:
   vmsupport collect --case 24012345 --since 3d       # for a support case, last 3 days
   ssh root@esx01 vmsupport collect -o - > esx01.tgz  # crashed host: stream over ssh
   vmsupport collect -o /vmfs/volumes/datastore1/     # write to a datastore
-  vmsupport collect -g Logs:Host,Config:Host         # only some groups
+  vmsupport collect -g Logs:System,Configuration:System  # only some groups
   vmsupport collect --root /mnt/esx --platform esxi  # a mounted disk of another host
 )";
 

@@ -35,7 +35,7 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--case", raw.case_id, "Support case id, put into the bundle's name")->type_name("ID");
   command.add_option("--timeout", raw.timeout, "Deadline for the whole run")->type_name("DURATION")->capture_default_str();
   command.add_option("-j,--jobs", raw.jobs, "Collectors run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
-  command.add_flag("--no-scrub", raw.no_scrub, "Do not replace host names, addresses and users");
+  command.add_flag("--no-scrub", raw.no_scrub, "Do not replace host names, addresses and users (this version never scrubs yet; recorded in the bundle)");
   command.add_option("--state-dir", raw.state_dir, "Where vmsupport keeps its state (default /var/lib/vmsupport as root)")
       ->type_name("DIR");
   command.add_flag("-q,--quiet", raw.quiet, "Print only the bundle's path");

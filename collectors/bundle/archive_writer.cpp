@@ -125,6 +125,8 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::open(const std::string& pa
   }
   state->writer = archive_write_new();
   archive* a = state->writer;
+  // No zero padding after a compressed stream: zstd refuses trailing bytes.
+  if (compression != Compression::none) archive_write_set_bytes_in_last_block(a, 1);
   if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK || add_filter(a, compression) != ARCHIVE_OK ||
       archive_write_open(a, state.get(), nullptr, write_callback, nullptr) != ARCHIVE_OK) {
     const std::string message = archive_error_string(a) ? archive_error_string(a) : "unknown error";

@@ -96,6 +96,10 @@ void plan_directory(const FileSpec& spec, const std::string& path, int depth,
 void plan_regular(const FileSpec& spec, const std::string& path, const FileInfo& info,
                   PlanContext& context) {
   const std::string content_member = relative_member(info.resolved);
+  if (context.content_at.contains(info.resolved) && path == info.resolved) {
+    context.add(path, "", SkipTask{Status::ok, "already collected as " + context.content_at[info.resolved]});
+    return;
+  }
   if (!context.content_at.contains(info.resolved)) {
     const std::uint64_t cap = spec.max_bytes.value_or(context.options.max_file_size);
     context.content_at[info.resolved] = content_member;
@@ -182,10 +186,9 @@ Result<EntrySpec> parse_file_entry(const YamlReader& reader, const YAML::Node& n
 void plan_file_entry(const EntrySpec& entry, PlanContext& context) {
   const auto& spec = std::get<FileSpec>(entry);
   const std::size_t before = context.plan.tasks.size();
-  for (const std::string& path : expand_glob(spec.glob, context)) {
-    plan_path(spec, path, 0, context);
-  }
-  if (context.plan.tasks.size() == before) {
+  const std::vector<std::string> matches = expand_glob(spec.glob, context);
+  for (const std::string& path : matches) plan_path(spec, path, 0, context);
+  if (matches.empty() && context.plan.tasks.size() == before) {
     add_skip(context, spec.glob, spec.optional ? Status::skipped : Status::failed,
              "no file matches");
   }
