@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what vmsupport needs to build and test, from Debian's archive.
+# Safe to run again; needs root (apt-get).
+set -euo pipefail
+packages=(
+  g++ cmake make pkg-config
+  libcli11-dev libyaml-cpp-dev libspdlog-dev libarchive-dev doctest-dev
+  nlohmann-json3-dev nettle-dev libzstd-dev
+  tar gzip zstd coreutils procps
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
