@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "util/text.h"
+
 namespace vmsupport {
 namespace {
 
@@ -28,8 +30,10 @@ json item_json(const ItemRecord& item, const RunRecord& record) {
          {"source", item.source},
          {"status", status_name(item.status)}};
   if (!item.reason.empty()) j["reason"] = item.reason;
+  if (!is_valid_utf8(item.source)) j["source_base64"] = base64_encode(item.source);
   if (!item.path.empty()) {
     j["path"] = item.path;
+    if (!is_valid_utf8(item.path)) j["path_base64"] = base64_encode(item.path);
     if (!item.link_target.empty()) {
       j["link_target"] = item.link_target;
     } else {

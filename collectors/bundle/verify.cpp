@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "util/sha256.h"
+#include "util/text.h"
 
 namespace vmsupport {
 namespace {
@@ -61,7 +62,9 @@ void compare(const nlohmann::json& manifest, const std::map<std::string, Member>
   std::map<std::string, bool> listed;
   for (const auto& item : manifest.value("items", nlohmann::json::array())) {
     if (!item.contains("path")) continue;
-    const std::string path = item["path"];
+    // Names that are not UTF-8 are shown lossily in "path" and exactly in "path_base64".
+    const std::string path =
+        item.contains("path_base64") ? base64_decode(item.value("path_base64", "")) : item.value("path", "");
     listed[path] = true;
     const auto found = members.find(path);
     if (found == members.end()) {

@@ -10,6 +10,7 @@
 
 #include "e2e_support.h"
 #include "util/sha256.h"
+#include "util/text.h"
 
 using namespace e2e;
 
@@ -23,13 +24,17 @@ void check_members_against_sources(const Bundle& bundle, const fs::path& root) {
   std::size_t compared = 0;
   for (const auto& item : bundle.manifest["items"]) {
     if (!item.contains("path") || item.contains("link_target")) continue;
-    const std::string path = item["path"];
+    const std::string path = item.contains("path_base64")
+                                 ? vmsupport::base64_decode(item["path_base64"].get<std::string>())
+                                 : item["path"].get<std::string>();
     INFO("member " << path);
     REQUIRE(bundle.members.contains(path));
     const Member& member = bundle.members.at(path);
     CHECK(vmsupport::sha256_hex(member.content) == item["sha256"]);
     CHECK(member.content.size() == item["size"]);
-    const std::string source = item["source"];
+    const std::string source = item.contains("source_base64")
+                                   ? vmsupport::base64_decode(item["source_base64"].get<std::string>())
+                                   : item["source"].get<std::string>();
     if (source.empty() || source.front() != '/' || item["collector"] == "vmsupport") continue;
     const std::string original = read_file(root / source.substr(1));
     if (item["truncated"]) {
@@ -198,6 +203,9 @@ TEST_CASE("a linux root keeps every byte of odd files and honours --since and ca
   std::string big;
   for (int i = 0; big.size() < 3 * 1024 * 1024; ++i) big += "line " + std::to_string(i) + " of a big log\n";
   write_file(root / "var/log/messages", big);
+  // File names are bytes: invalid UTF-8 and a newline (matched by syslog[-.]*).
+  write_file(root / "var/log/syslog.bad-\xff-name", "invalid name\n");
+  write_file(root / "var/log/syslog.new\nline", "newline name\n");
   const fs::path out = work.path() / "out";
   fs::create_directories(out);
   Collected c = collect(out, {"--root", root.string(), "--since", "30d", "--max-file-size", "1MiB", "--no-scrub"});
@@ -216,6 +224,9 @@ TEST_CASE("a linux root keeps every byte of odd files and honours --since and ca
     REQUIRE(c.bundle.members.contains(odd));
     CHECK(c.bundle.members[odd].content == read_file(root / odd));
   }
+  CHECK(c.bundle.members["var/log/syslog.bad-\xff-name"].content == "invalid name\n");
+  CHECK(c.bundle.members["var/log/syslog.new\nline"].content == "newline name\n");
+  CHECK(run({"verify", c.path.string()}).exit_code == 0);
   CHECK(!c.bundle.members.contains("var/log/syslog.2.gz"));
   CHECK(reason_of(c.bundle, "/var/log/syslog.2.gz").find("before --since") != std::string::npos);
 
