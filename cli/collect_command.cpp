@@ -35,8 +35,14 @@ void print_summary(const CollectSummary& s) {
             << " (" << format_size(s.bundle.size) << ")\n"
             << "SHA-256: " << s.bundle.sha256 << "\n"
             << "Platform " << s.platform << ", "
-            << std::chrono::duration<double>(s.duration).count() << " s. Collectors:";
-  for (const auto& [status, count] : s.collectors) std::cerr << " " << status << " " << count << ";";
+            << format_duration(s.duration) << ". Collectors:";
+  const char* sep = " ";
+  for (const char* status : {"ok", "truncated", "skipped", "failed", "timed_out"}) {
+    const auto it = s.collectors.find(status);
+    if (it == s.collectors.end() || it->second == 0) continue;
+    std::cerr << sep << it->second << " " << status;
+    sep = ", ";
+  }
   std::cerr << "\nScrub:   " << s.scrub << "\n";
   if (!s.problems.empty()) {
     std::cerr << "Problems (all in manifest.json):\n";

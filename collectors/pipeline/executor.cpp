@@ -1,4 +1,6 @@
-// The ordered parallel executor (see executor.h).
+// The ordered parallel executor (see executor.h): workers take tasks in plan
+// order while the window (a count) and the memory budget (expected bytes of
+// collected, unwritten items) allow; the writer takes results in plan order.
 #include "pipeline/executor.h"
 
 #include <spdlog/spdlog.h>
@@ -11,6 +13,21 @@
 namespace vmsupport {
 namespace {
 
+// Bytes a task is expected to hold in memory until it is written.
+std::uint64_t expected_bytes(const Task& task) {
+  if (const auto* file = std::get_if<FileTask>(&task.work)) {
+    return file->size == 0 ? 64 << 10 : std::min(file->size, file->max_bytes);
+  }
+  if (const auto* command = std::get_if<CommandTask>(&task.work)) {
+    return std::min<std::uint64_t>(command->max_bytes, 1 << 20);
+  }
+  return 0;
+}
+
+// Items collected but not yet written may hold at most this much memory
+// (plus the one item the writer waits for, whatever its size).
+constexpr std::uint64_t k_memory_budget = 64ull << 20;
+
 class OrderedRun {
  public:
   OrderedRun(const Plan& plan, const ExecutorSettings& settings, CollectContext& context)
@@ -22,11 +39,10 @@ class OrderedRun {
       std::size_t index = 0;
       {
         std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [&] {
-          return m_stop || m_next >= m_slots.size() || m_next < m_written + m_window;
-        });
+        m_changed.wait(lock, [&] { return m_stop || m_next >= m_slots.size() || may_start(m_next); });
         if (m_stop || m_next >= m_slots.size()) return;
         index = m_next++;
+        m_in_flight += expected_bytes(m_plan.tasks[index]);
       }
       CollectedItem item = run_one(m_plan.tasks[index]);
       std::lock_guard lock(m_mutex);
@@ -42,6 +58,7 @@ class OrderedRun {
     CollectedItem item = std::move(*m_slots[index]);
     m_slots[index].reset();
     m_written = index + 1;
+    m_in_flight -= expected_bytes(m_plan.tasks[index]);
     m_changed.notify_all();
     return item;
   }
@@ -53,6 +70,13 @@ class OrderedRun {
   }
 
  private:
+  // The next task to write always starts; others within the window and the budget.
+  bool may_start(std::size_t index) const {
+    if (index == m_written) return true;
+    return index < m_written + m_window &&
+           m_in_flight + expected_bytes(m_plan.tasks[index]) <= k_memory_budget;
+  }
+
   CollectedItem run_one(const Task& task) {
     const bool gathers = !std::holds_alternative<SkipTask>(task.work) &&
                          !std::holds_alternative<LinkTask>(task.work);
@@ -81,6 +105,7 @@ class OrderedRun {
   std::condition_variable m_changed;
   std::size_t m_next = 0;
   std::size_t m_written = 0;
+  std::uint64_t m_in_flight = 0;
   bool m_stop = false;
 };
 
