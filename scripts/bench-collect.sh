@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Benchmark: gathering and packing a generated ESXi-like tree with vmsupport,
+# against `tar czf` of the same tree on the same machine in the same run
+# (PRODUCT.md promise 6: a collect costs about what tar czf alone costs).
+# Prints wall time, peak memory, and the ratios. Usage:
+#   scripts/bench-collect.sh [SIZE_MIB (default 200)] [RUNS (default 3)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size_mib=${1:-200}
+runs=${2:-3}
+bin=build/vmsupport
+[ -x "$bin" ] || bash scripts/build.sh
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+[ -n "${KEEP:-}" ] && trap - EXIT && echo "work dir: $work"
+root=$work/root
+
+# A tree like a busy ESXi host: esx.conf, 40 log files, rotations, 20 VMs.
+mkdir -p "$root/etc/vmware" "$root/var/run/log" "$root/var/log"
+printf '/adv/Misc/HostName = "esx-bench-01.lab.example"\n' > "$root/etc/vmware/esx.conf"
+per_file=$(( size_mib * 1024 * 1024 / 60 ))
+line() { awk -v n="$1" -v seed="$2" 'BEGIN { srand(seed); for (i = 0; i < n; i++)
+  printf "2026-11-2%dT%02d:%02d:%02d.%03dZ info hostd[%d] [Originator@6876 sub=Vimsvc.TaskManager opID=%x] Task Completed : haTask-%d-vim.VirtualMachine.powerOn-%d Status success\n",
+  i % 7, i % 24, i % 60, (i * 7) % 60, i % 1000, 2000 + seed, int(rand() * 2^31), seed, i }'; }
+lines=$(( per_file / 160 ))
+for i in $(seq 1 40); do
+  line "$lines" "$i" > "$root/var/run/log/log$i.log"
+  ln -s "/var/run/log/log$i.log" "$root/var/log/log$i.log"
+done
+for i in $(seq 1 10); do line "$lines" "$((100 + i))" | gzip -1 > "$root/var/run/log/log$i.0.gz"; done
+for i in $(seq 1 20); do
+  vm="$root/vmfs/volumes/5f1e2d3c-aaaabbbb/vm$i"
+  mkdir -p "$vm"
+  printf 'displayName = "vm%d"\nguestOS = "other"\n' "$i" > "$vm/vm$i.vmx"
+  line $(( lines / 2 )) "$((200 + i))" > "$vm/vmware.log"
+done
+echo "tree: $(du -sh --apparent-size "$root" | cut -f1) in $(find "$root" -type f | wc -l) files"
+
+measure() {  # measure NAME COMMAND... -> prints "seconds peak_kib"
+  local best=999999 peak=0
+  for _ in $(seq 1 "$runs"); do
+    rm -rf "$work/out" && mkdir "$work/out"
+    local start end
+    start=$(date +%s.%N)
+    if command -v /usr/bin/time >/dev/null; then
+      /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1 || true
+      peak=$(tail -n 1 "$work/rss")
+    else
+      "$@" >/dev/null 2>&1 || true
+    fi
+    end=$(date +%s.%N)
+    best=$(echo "$end - $start" | bc -l | awk -v b="$best" '{ print ($1 < b) ? $1 : b }')
+  done
+  echo "$best $peak $(du -sb "$work/out" | cut -f1)"
+}
+
+read -r tar_s tar_kib tar_bytes < <(measure tar czf "$work/out/tar.tgz" -C "$root" .)
+read -r vms_s vms_kib vms_bytes < <(measure "$bin" collect --root "$root" --platform esxi --no-scrub \
+  --max-file-size 1G -o "$work/out/" -q)
+printf '%-20s %8.3f s  peak %8s KiB  output %10s bytes\n' "tar czf" "$tar_s" "$tar_kib" "$tar_bytes" \
+  "vmsupport collect" "$vms_s" "$vms_kib" "$vms_bytes"
+awk -v a="$vms_s" -v b="$tar_s" 'BEGIN { printf "time ratio vmsupport/tar: %.2f (best of runs)\n", a / b }'
+awk -v a="$vms_bytes" -v b="$tar_bytes" 'BEGIN { printf "size ratio vmsupport/tar: %.2f\n", a / b }'
