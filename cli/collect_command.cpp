@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "bundle/documents.h"
 #include "commands.h"
 
 namespace vmsupport::cli {
@@ -35,14 +36,7 @@ void print_summary(const CollectSummary& s) {
             << " (" << format_size(s.bundle.size) << ")\n"
             << "SHA-256: " << s.bundle.sha256 << "\n"
             << "Platform " << s.platform << ", "
-            << format_duration(s.duration) << ". Collectors:";
-  const char* sep = " ";
-  for (const char* status : {"ok", "truncated", "skipped", "failed", "timed_out"}) {
-    const auto it = s.collectors.find(status);
-    if (it == s.collectors.end() || it->second == 0) continue;
-    std::cerr << sep << it->second << " " << status;
-    sep = ", ";
-  }
+            << format_duration(s.duration) << ". Collectors: " << format_counts(s.collectors);
   std::cerr << "\nScrub:   " << s.scrub << "\n";
   if (!s.problems.empty()) {
     std::cerr << "Problems (all in manifest.json):\n";

@@ -97,6 +97,16 @@ std::map<std::string, std::size_t> count_collectors(const RunRecord& record) {
   return counts;
 }
 
+std::string format_counts(const std::map<std::string, std::size_t>& counts) {
+  std::string out;
+  for (Status s : {Status::ok, Status::truncated, Status::skipped, Status::failed, Status::timed_out}) {
+    const auto it = counts.find(status_name(s));
+    if (it == counts.end() || it->second == 0) continue;
+    out += (out.empty() ? "" : ", ") + std::to_string(it->second) + " " + it->first;
+  }
+  return out.empty() ? "none" : out;
+}
+
 std::string render_manifest_json(const RunRecord& record) {
   const Plan& plan = *record.plan;
   json collectors = json::array();
@@ -151,9 +161,7 @@ std::string render_readme(const RunRecord& record) {
   for (std::size_t i = 0; i < plan.groups.size(); ++i) out << (i ? ", " : "") << plan.groups[i];
   out << "\nScrubbing: " << record.scrub << "\n";
   if (record.interrupted) out << "\nTHIS BUNDLE IS INCOMPLETE: the run was interrupted.\n";
-  out << "\nCollectors:";
-  for (const auto& [status, count] : count_collectors(record)) out << " " << status << " " << count << ";";
-  out << "\n";
+  out << "\nCollectors: " << format_counts(count_collectors(record)) << "\n";
   bool header = false;
   for (std::size_t i = 0; i < plan.collectors.size(); ++i) {
     const CollectorRecord& c = record.collectors[i];

@@ -65,6 +65,9 @@ void summarise_collectors(RunRecord& record);
 // Counts of collectors by status name ("ok": 12, "failed": 1, ...).
 std::map<std::string, std::size_t> count_collectors(const RunRecord& record);
 
+// "40 ok, 2 truncated, 1 failed": non-zero counts in a fixed order.
+std::string format_counts(const std::map<std::string, std::size_t>& counts);
+
 std::string render_manifest_json(const RunRecord& record);
 std::string render_readme(const RunRecord& record);
 

@@ -104,6 +104,8 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   record.options = options.given;
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
 
+  spdlog::info("vmsupport {} collect, options {}", VMSUPPORT_VERSION,
+               options.given.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   // 1. Load the manifests: built in, or --manifests DIR.
   auto manifests = load_manifests(options.manifests_dir);
   if (!manifests) return failed(k_exit_usage, manifests.error());

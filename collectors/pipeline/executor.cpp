@@ -90,9 +90,10 @@ class OrderedRun {
                               : "not run: the run's deadline (" + m_settings.deadline_text + ") was reached";
       return item;
     }
-    spdlog::debug("collect {}", task.source);
     CollectedItem item = collect_task(task, m_context);
     if (is_failure(item.status)) spdlog::warn("{}: {}", item.source, item.reason);
+    spdlog::debug("{} {} [{} B, {} ms]{}{}", status_name(item.status), item.source, item.content.size(),
+                  item.duration.count(), item.reason.empty() ? "" : ": ", item.reason);
     return item;
   }
 
