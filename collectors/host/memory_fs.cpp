@@ -52,7 +52,7 @@ Result<FileContent> MemoryFileSystem::read(const std::string& path, std::uint64_
   auto info = stat(path);
   if (!info) return std::unexpected(info.error());
   if (info->type != FileType::regular) {
-    return fail(path, ": not read: ", file_type_name(info->type));
+    return fail_errno(EINVAL, path, ": not read: ", file_type_name(info->type));
   }
   const std::string& all = m_nodes[info->resolved].content;
   FileContent content;

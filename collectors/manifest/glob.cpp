@@ -76,7 +76,7 @@ bool matches_or_under(const std::string& glob, const std::string& path) {
   const std::vector<std::string> parts = split_path(path);
   if (parts.size() < pattern.size()) return false;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (!match_component(pattern[i], parts[i])) return false;
+    if (fnmatch(pattern[i].c_str(), parts[i].c_str(), 0) != 0) return false;
   }
   return true;
 }

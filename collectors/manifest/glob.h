@@ -29,6 +29,8 @@ bool has_wildcard(std::string_view component);
 bool match_component(const std::string& pattern, const std::string& name);
 
 // True when `path` (absolute, inside the root) or one of its ancestors matches `glob`.
+// Used for forbid rules, so it fails closed: wildcards match a leading '.' too
+// (`/root/*` covers `/root/.ssh/id_rsa`).
 bool matches_or_under(const std::string& glob, const std::string& path);
 
 }  // namespace vmsupport

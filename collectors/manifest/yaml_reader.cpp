@@ -50,6 +50,7 @@ std::string closest_word(std::string_view word,
 
 SourceMark YamlReader::mark(const YAML::Node& node) const {
   const YAML::Mark m = node.Mark();
+  if (m.line < 0) return SourceMark{m_file, 1, 1};  // an empty document has no position
   return SourceMark{m_file, m.line + 1, m.column + 1};
 }
 
@@ -73,7 +74,11 @@ Result<void> YamlReader::check_map(const YAML::Node& node, std::string_view what
       return error(pair.first, "duplicate key '" + key + "' in " + std::string(what) +
                                    " (first at line " + std::to_string(it->second) + ")");
     }
-    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) {
+      // An empty value's position is the next token's; blame the key instead.
+      if (pair.second.IsNull()) return error(pair.first, "'" + key + "' has no value");
+      continue;
+    }
     const std::string guess = closest_word(key, allowed);
     std::string message = "unknown key '" + key + "' in " + std::string(what);
     if (!guess.empty()) message += " (did you mean '" + guess + "'?)";

@@ -75,7 +75,9 @@ Result<PlatformChoice> choose_platform(const std::vector<Manifest>& manifests, F
   for (const Manifest& m : manifests) {
     const std::string marker = detect_marker(m.detect, fs);
     if (marker.empty()) continue;
-    if (!best || m.detect.priority > best->detect.priority) {
+    const bool higher = !best || m.detect.priority > best->detect.priority ||
+                        (m.detect.priority == best->detect.priority && m.platform < best->platform);
+    if (higher) {
       best = &m;
       reason = marker + " exists";
     }

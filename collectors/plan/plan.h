@@ -63,7 +63,7 @@ struct Task {
 
 // One manifest entry that gathers (a files glob or a command).
 struct CollectorPlan {
-  std::string id;      // "Logs:Host files /var/run/log/*.log", "Logs:Host command vib-list"
+  std::string id;      // "Logs:Host files /var/run/log/*.log", "Logs:Host commands vib-list"
   std::string group;
   std::string kind;    // the registry key: files, commands
   std::string spec;    // the glob, or the argv joined

@@ -78,7 +78,7 @@ Result<Clock::time_point> parse_since(std::string_view text, Clock::time_point n
   const int fields = std::sscanf(s.c_str(), "%4d-%2d-%2d%*[T ]%2d:%2d:%2d%c", &year, &month,
                                  &day, &hour, &minute, &second, &tail);
   const bool date_only = fields == 3 && s.size() == 10;
-  const bool date_time = fields >= 6 && (fields == 6 || tail == 'Z');
+  const bool date_time = (fields == 6 && s.size() == 19) || (fields == 7 && tail == 'Z' && s.size() == 20);
   if (date_only || date_time) {
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
         second > 60) {
@@ -91,7 +91,11 @@ Result<Clock::time_point> parse_since(std::string_view text, Clock::time_point n
     tm.tm_hour = hour;
     tm.tm_min = minute;
     tm.tm_sec = second;
-    return Clock::from_time_t(timegm(&tm));
+    const std::time_t t = timegm(&tm);
+    std::tm check{};
+    gmtime_r(&t, &check);
+    if (check.tm_mday != day || check.tm_mon != month - 1) return fail("'", text, "' is not a valid date");
+    return Clock::from_time_t(t);
   }
   auto duration = parse_duration(text);
   if (!duration) {
@@ -106,7 +110,7 @@ std::string format_size(std::uint64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double value = static_cast<double>(bytes);
   int unit = 0;
-  while (value >= 1024 && unit < 4) {
+  while (value >= 1023.95 && unit < 4) {
     value /= 1024;
     ++unit;
   }
