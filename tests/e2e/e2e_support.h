@@ -15,29 +15,16 @@
 #include <string>
 #include <vector>
 
+#include "../support/temp_tree.h"
+
 namespace e2e {
 
 namespace fs = std::filesystem;
 
+using vmsupport::testing::TempDir;
+
 inline const fs::path k_source_dir = VMSUPPORT_SOURCE_DIR;
 inline const fs::path k_binary = VMSUPPORT_BINARY;
-
-// A fresh directory under /tmp, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "vmsupport-e2e-XXXXXX").string();
-    m_path = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  const fs::path& path() const { return m_path; }
-
- private:
-  fs::path m_path;
-};
 
 inline std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -3,6 +3,8 @@
 // outlive or ignore them, environment, descriptors, chroot) and FakeProcessRunner.
 #include <doctest/doctest.h>
 
+#include "../support/temp_tree.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -24,6 +26,8 @@
 
 namespace vmsupport {
 namespace {
+
+using vmsupport::testing::TempDir;
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -69,25 +73,6 @@ long max_rss_kib() {
   ::getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss;
 }
-
-// A fresh directory under /tmp, removed with its contents at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    m_path = fs::temp_directory_path() /
-             ("vmsupport-process-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(m_path, ignored);
-  }
-  const fs::path& path() const { return m_path; }
-
- private:
-  fs::path m_path;
-};
 
 void write_file(const fs::path& path, const std::string& text, fs::perms perms) {
   fs::create_directories(path.parent_path());

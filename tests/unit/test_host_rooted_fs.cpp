@@ -4,6 +4,8 @@
 // host/memory_fs (MemoryFileSystem, the fake the plan tests use).
 #include <doctest/doctest.h>
 
+#include "../support/temp_tree.h"
+
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,50 +27,10 @@
 namespace vmsupport {
 namespace {
 
+using vmsupport::testing::TempTree;
+
 using namespace std::chrono_literals;
 namespace stdfs = std::filesystem;
-
-// A fresh directory made with mkdtemp under /tmp, removed with its contents at scope exit.
-class TempTree {
- public:
-  TempTree() {
-    std::string pattern = "/tmp/vmsupport-rooted-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) FAIL("mkdtemp: " << std::strerror(errno));
-    m_path = pattern;
-  }
-  ~TempTree() {
-    std::error_code ec;
-    // Give back permissions a test may have taken away, then remove everything.
-    // Never through a symlink: the trees hold links to /etc/passwd and /etc/shadow,
-    // and following one would change the permissions of the host's own files.
-    for (auto it = stdfs::recursive_directory_iterator(m_path, ec);
-         !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->is_symlink(ec)) continue;
-      stdfs::permissions(it->path(), stdfs::perms::owner_all,
-                         stdfs::perm_options::add | stdfs::perm_options::nofollow, ec);
-    }
-    stdfs::remove_all(m_path, ec);
-  }
-  TempTree(const TempTree&) = delete;
-  TempTree& operator=(const TempTree&) = delete;
-
-  const std::string& path() const { return m_path; }
-  std::string host(const std::string& inside) const { return m_path + inside; }
-
-  void file(const std::string& inside, const std::string& content) const {
-    stdfs::create_directories(stdfs::path(host(inside)).parent_path());
-    std::ofstream out(host(inside), std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  }
-  void dir(const std::string& inside) const { stdfs::create_directories(host(inside)); }
-  void symlink(const std::string& target, const std::string& inside) const {
-    stdfs::create_directories(stdfs::path(host(inside)).parent_path());
-    stdfs::create_symlink(target, host(inside));
-  }
-
- private:
-  std::string m_path;
-};
 
 std::string message_of(const Result<FileContent>& result) {
   return result ? std::string() : result.error().message;

@@ -4,6 +4,8 @@
 // with MemoryFileSystem and FakeProcessRunner and manifests from inline YAML.
 #include <doctest/doctest.h>
 
+#include "../support/temp_tree.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,6 +25,8 @@
 
 namespace vmsupport {
 namespace {
+
+using vmsupport::testing::TempTree;
 
 using std::chrono::hours;
 using std::chrono::seconds;
@@ -90,26 +94,6 @@ class UsrBinRunner final : public ProcessRunner {
                                           const std::string&) override {
     return "/usr/bin/" + program;
   }
-};
-
-// A fresh directory made with mkdtemp under /tmp, removed at scope exit.
-class TempRoot {
- public:
-  TempRoot() {
-    std::string pattern = "/tmp/vmsupport-plan-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) FAIL("mkdtemp: " << std::strerror(errno));
-    m_path = pattern;
-  }
-  ~TempRoot() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  TempRoot(const TempRoot&) = delete;
-  TempRoot& operator=(const TempRoot&) = delete;
-  const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
 };
 
 const char* const k_detect_alpha = R"(platform: alpha
@@ -621,7 +605,7 @@ groups:
         argv: [cat, "--file={root}/etc/a:{root}/etc/b", "{root}"]
         files_only: true
 )");
-    TempRoot root;
+    TempTree root;
     RootedFileSystem fs(root.path());
     FakeProcessRunner runner;
     for (const char* program : {"uname", "journalctl", "cat"}) runner.programs[program] = {};
@@ -657,7 +641,7 @@ groups:
       - id: uname
         argv: [uname, -a]
 )");
-    TempRoot root;
+    TempTree root;
     RootedFileSystem fs(root.path());
     FakeProcessRunner runner;
     runner.programs["uname"] = {};
