@@ -73,7 +73,7 @@ void compare(const nlohmann::json& manifest, const std::map<std::string, Member>
     }
     const Member& m = found->second;
     if (item.contains("link_target")) {
-      if (!m.symlink || m.link_target != item["link_target"]) {
+      if (!m.symlink || m.link_target != item.value("link_target", "")) {
         report.problems.push_back(path + ": symlink target differs from manifest.json");
       }
       continue;
