@@ -20,6 +20,7 @@ struct ArchiveWriter::State {
   int fd = -1;
   bool to_stdout = false;
   bool finished = false;
+  bool discard = false;  // aborting: libarchive may flush, nothing more is written
   std::string final_path;
   std::string partial_path;
   std::string top_dir;
@@ -32,6 +33,7 @@ namespace {
 
 la_ssize_t write_callback(archive* a, void* client, const void* buffer, size_t length) {
   auto* state = static_cast<ArchiveWriter::State*>(client);
+  if (state->discard) return static_cast<la_ssize_t>(length);
   const char* bytes = static_cast<const char*>(buffer);
   std::size_t done = 0;
   while (done < length) {
@@ -208,7 +210,11 @@ Result<CommittedBundle> ArchiveWriter::commit() {
 void ArchiveWriter::abort() {
   State& state = *m_state;
   if (state.writer) {
-    archive_write_fail(state.writer);
+    // Closing (rather than archive_write_fail) frees the compressor's state;
+    // with `discard` set, the end-of-archive it would write goes nowhere, so
+    // a stream on stdout stays visibly cut short.
+    state.discard = true;
+    archive_write_close(state.writer);
     archive_write_free(state.writer);
     state.writer = nullptr;
   }

@@ -187,7 +187,7 @@ TEST_SUITE("unit") {
     ::sigaddset(&blocked, SIGUSR1);
     ::pthread_sigmask(SIG_BLOCK, &blocked, &previous_mask);
 
-    const ProcessOutcome outcome = run_shell("grep -E '^Sig(Ign|Blk)' /proc/$$/status");
+    const ProcessOutcome outcome = run_shell("exec grep -E '^Sig(Ign|Blk)' /proc/self/status");
 
     ::pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
     ::sigaction(SIGPIPE, &previous, nullptr);
