@@ -2,6 +2,7 @@
 // tasks (forbid rules, --since, file types, symlinks as links), and read a file.
 #include <cerrno>
 
+#include "host/glob_walk.h"
 #include "kinds/registry.h"
 #include "manifest/glob.h"
 
@@ -35,35 +36,6 @@ void add_skip(PlanContext& context, const std::string& source, Status status, st
 Status status_for(const Error& error) {
   return error.code == EACCES || error.code == EPERM || error.code == EIO ? Status::failed
                                                                           : Status::skipped;
-}
-
-// Expands `glob` one component at a time; listing errors are recorded as skips.
-std::vector<std::string> expand_glob(const std::string& glob, PlanContext& context) {
-  const std::vector<std::string> parts = split_path(glob);
-  std::vector<std::string> candidates{"/"};
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    std::vector<std::string> next;
-    for (const std::string& base : candidates) {
-      const std::string prefix = base == "/" ? "/" : base + "/";
-      if (!has_wildcard(parts[i])) {
-        const bool last = i + 1 == parts.size();
-        if (!last || context.fs.stat(prefix + parts[i], false)) next.push_back(prefix + parts[i]);
-        continue;
-      }
-      auto names = context.fs.list_dir(base);
-      if (!names) {
-        if (names.error().code != ENOENT && names.error().code != ENOTDIR) {
-          add_skip(context, base, status_for(names.error()), "cannot list: " + names.error().message);
-        }
-        continue;
-      }
-      for (const std::string& name : *names) {
-        if (match_component(parts[i], name)) next.push_back(prefix + name);
-      }
-    }
-    candidates = std::move(next);
-  }
-  return candidates;
 }
 
 void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanContext& context);
@@ -186,7 +158,10 @@ Result<EntrySpec> parse_file_entry(const YamlReader& reader, const YAML::Node& n
 void plan_file_entry(const EntrySpec& entry, PlanContext& context) {
   const auto& spec = std::get<FileSpec>(entry);
   const std::size_t before = context.plan.tasks.size();
-  const std::vector<std::string> matches = expand_glob(spec.glob, context);
+  const std::vector<std::string> matches =
+      expand_glob(context.fs, spec.glob, [&](const std::string& dir, const Error& error) {
+        add_skip(context, dir, status_for(error), "cannot list: " + error.message);
+      });
   for (const std::string& path : matches) plan_path(spec, path, 0, context);
   if (matches.empty() && context.plan.tasks.size() == before) {
     add_skip(context, spec.glob, spec.optional ? Status::skipped : Status::failed,
