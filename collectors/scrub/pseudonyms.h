@@ -1,0 +1,88 @@
+// The pseudonym map: the same original always gets the same pseudonym, within
+// a bundle and across bundles of one site (the map is kept by the customer,
+// mode 0600, never inside the bundle). Pseudonyms are readable and typed:
+// host-0001, vm-0001, user-0001, word-0001, domain-01.invalid; IPv4 keeps the
+// host part and maps each /24 to its own pseudo /24 in 240.0.0.0/4 (reserved,
+// never a real address), keeping special addresses (loopback, unspecified,
+// broadcast, netmasks, link-local, multicast) as they are; IPv6 maps each /64
+// prefix to one in 3fff::/20 (documentation, RFC 9637) and keeps ::, ::1,
+// multicast and the fe80:: prefix (its interface id, often made from a MAC,
+// is mapped); MAC keeps the vendor prefix (OUI) and the notation, letter case
+// and separators; e-mail becomes user-NNNN@<domain pseudonym>.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scrub/category.h"
+#include "util/result.h"
+
+namespace vmsupport {
+
+class PseudonymMap {
+ public:
+  PseudonymMap() = default;
+  PseudonymMap(const PseudonymMap& other);
+  PseudonymMap& operator=(const PseudonymMap& other);
+
+  // Reads a map file written by save(). A missing file is an empty map; a
+  // corrupt one fails with a message naming the file.
+  static Result<PseudonymMap> load(const std::string& path);
+  // Writes the map atomically (temporary file + rename), mode 0600.
+  Result<void> save(const std::string& path) const;
+
+  // The pseudonym of `original`, made when new. Names (host, domain, vm, user,
+  // word, email) are looked up case-insensitively (ASCII); addresses by their
+  // canonical form, so 00:50:56:AA:BB:CC and 00-50-56-aa-bb-cc share one
+  // mapping (each keeps its own notation). A special address that is kept
+  // returns `original` unchanged. Thread-safe.
+  std::string pseudonym(Category category, std::string_view original);
+
+  // The original behind a pseudonym (any case), for unscrub; nullopt if unknown.
+  std::optional<std::string> original(std::string_view pseudonym) const;
+
+  // Every (category, original, pseudonym) entry, for verify and the report.
+  struct Entry {
+    Category category;
+    std::string original;
+    std::string pseudonym;
+  };
+  std::vector<Entry> entries() const;
+
+ private:
+  // Everything the map knows, copied as one value. Keys are "<space>\t<key>";
+  // a space is a category name or an address part ("ipv4-net", "ipv6-net",
+  // "ipv6-iid", "mac:<oui>").
+  struct Tables {
+    std::map<std::string, std::string> forward;     // category + key -> pseudonym (canonical)
+    std::map<std::string, std::string> backward;    // canonical pseudonym -> original, first seen
+    std::map<std::string, std::uint64_t> units;     // address part -> its number in its space
+    std::map<std::string, std::uint64_t> counters;  // space -> last number given
+    std::vector<Entry> entries;                     // in the order first seen
+  };
+
+  // The helpers below expect m_mutex held (or the map not yet shared).
+  std::string make(Category category, std::string_view original);
+  std::string make_name(Category category, std::string_view original);
+  std::string make_email(std::string_view original);
+  std::string make_ipv4(std::string_view original);
+  std::uint32_t pseudo_ipv4(std::uint32_t address, std::string_view original);
+  std::string make_ipv6(std::string_view original);
+  std::string make_mac(std::string_view original);
+  const std::string* known(Category category, const std::string& key) const;
+  std::uint64_t unit_number(const std::string& unit, const std::string& space);
+  void raise_counter(const std::string& space, std::uint64_t number);
+  void remember(Category category, std::string_view original, const std::string& key,
+                const std::string& pseudonym);
+  Result<void> restore(const Entry& entry);
+
+  mutable std::mutex m_mutex;
+  Tables m_tables;
+};
+
+}  // namespace vmsupport
