@@ -38,6 +38,8 @@ void print_summary(const CollectSummary& s) {
             << "Platform " << s.platform << ", "
             << format_duration(s.duration) << ". Collectors: " << format_counts(s.collectors);
   std::cerr << "\nScrub:   " << s.scrub << "\n";
+  if (!s.map_path.empty()) std::cerr << "Map:     " << s.map_path << " (keep it: it turns pseudonyms back into names)\n";
+  if (!s.map_warning.empty()) std::cerr << "Warning: " << s.map_warning << "\n";
   if (!s.problems.empty()) {
     std::cerr << "Problems (all in manifest.json):\n";
     for (std::size_t i = 0; i < s.problems.size() && i < 10; ++i) std::cerr << "  " << s.problems[i] << "\n";

@@ -55,7 +55,14 @@ int main(int argc, char** argv) {
 
   CLI::App* verify = app.add_subcommand("verify", "Check a bundle: archive readable, every checksum right");
   verify->add_option("bundle", raw.bundle, "The bundle (.tgz, .tar.zst, .tar)")->required();
-  verify->footer("\nExit codes: 0 bundle valid; 1 problems found; 2 usage error; 3 cannot read it\n");
+  verify->add_option("--map", raw.map, "The pseudonym map: also look for every original name it holds")
+      ->type_name("FILE");
+  verify->add_flag("--allow-unscrubbed", raw.allow_unscrubbed, "Check only integrity for a bundle made with --no-scrub");
+  verify->footer(
+      "\nA scrubbed bundle is also searched for anything personal left: addresses that are not\n"
+      "pseudonyms, and (with --map) every original name of the map, in any case and encoding.\n"
+      "An unscrubbed bundle fails unless --allow-unscrubbed is given.\n"
+      "\nExit codes: 0 bundle valid; 1 problems found; 2 usage error; 3 cannot read it\n");
 
   try {
     app.parse(argc, argv);

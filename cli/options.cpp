@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <regex>
 
 namespace vmsupport::cli {
@@ -35,7 +36,14 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--case", raw.case_id, "Support case id, put into the bundle's name")->type_name("ID");
   command.add_option("--timeout", raw.timeout, "Deadline for the whole run")->type_name("DURATION")->capture_default_str();
   command.add_option("-j,--jobs", raw.jobs, "Collectors run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
-  command.add_flag("--no-scrub", raw.no_scrub, "Do not replace host names, addresses and users (this version never scrubs yet; recorded in the bundle)");
+  command.add_flag("--no-scrub", raw.no_scrub, "Do not replace names, addresses and users, nor mask secrets (recorded in the bundle)");
+  command.add_option("--keep", raw.keep, "Categories left as they are: ip, ipv4, ipv6, mac, email, host, domain, vm, user")
+      ->type_name("LIST");
+  command.add_option("--scrub-word", raw.scrub_words, "Also replace this word (repeat for more)")->type_name("WORD");
+  command.add_option("--scrub-words", raw.scrub_words_file, "Also replace each word of FILE (one per line)")
+      ->type_name("FILE");
+  command.add_option("--map", raw.map, "The pseudonym map, kept on this side (default STATE_DIR/map.json)")
+      ->type_name("FILE");
   command.add_option("--state-dir", raw.state_dir, "Where vmsupport keeps its state (default /var/lib/vmsupport as root)")
       ->type_name("DIR");
   command.add_flag("-q,--quiet", raw.quiet, "Print only the bundle's path");
@@ -48,14 +56,35 @@ std::string default_state_dir() {
   return std::string(home && *home ? home : "/tmp") + "/.local/state/vmsupport";
 }
 
+Result<ScrubOptions> to_scrub_options(const RawOptions& raw, const std::string& state_dir) {
+  ScrubOptions scrub;
+  scrub.enabled = !raw.no_scrub;
+  scrub.map_path = raw.map.empty() ? state_dir + "/map.json" : raw.map;
+  auto keep = parse_keep(raw.keep);
+  if (!keep) return std::unexpected(keep.error());
+  scrub.settings.keep = *keep;
+  scrub.settings.words = raw.scrub_words;
+  if (!raw.scrub_words_file.empty()) {
+    std::ifstream in(raw.scrub_words_file);
+    if (!in) return fail("--scrub-words ", raw.scrub_words_file, ": cannot read it");
+    for (std::string line; std::getline(in, line);) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (!line.empty() && line.front() != '#') scrub.settings.words.push_back(line);
+    }
+  }
+  return scrub;
+}
+
 Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   CollectOptions options;
   options.root = raw.root.empty() ? "/" : raw.root;
   options.manifests_dir = raw.manifests;
   options.output = raw.output;
   options.jobs = raw.jobs;
-  options.scrub = !raw.no_scrub;
   options.state_dir = raw.state_dir.empty() ? default_state_dir() : raw.state_dir;
+  auto scrub = to_scrub_options(raw, options.state_dir);
+  if (!scrub) return std::unexpected(scrub.error());
+  options.scrub = std::move(*scrub);
   options.compression = raw.compress == "zstd" ? Compression::zstd
                         : raw.compress == "none" ? Compression::none
                                                  : Compression::gzip;
@@ -71,6 +100,7 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   if (!cap || *cap == 0) return fail("--max-file-size: ", cap ? "must be positive" : cap.error().message);
   PlanOptions& plan = options.plan;
   plan.max_file_size = *cap;
+  options.scrub.settings.max_decompressed = *cap;
   if (!raw.since.empty()) {
     auto since = parse_since(raw.since, Clock::now());
     if (!since) return fail("--since: ", since.error().message);
@@ -90,7 +120,8 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
                    {"jobs", raw.jobs},         {"groups", raw.groups},
                    {"exclude", raw.exclude},   {"tags", raw.tags},
                    {"all_groups", raw.all_groups}, {"chroot", raw.chroot},
-                   {"no_scrub", raw.no_scrub}, {"state_dir", options.state_dir}};
+                   {"no_scrub", raw.no_scrub}, {"keep", raw.keep},
+                   {"scrub_words", raw.scrub_words.size()}, {"state_dir", options.state_dir}};
   return options;
 }
 

@@ -27,6 +27,10 @@ struct RawOptions {
   bool all_groups = false;
   bool chroot = false;
   bool no_scrub = false;
+  std::string keep;
+  std::vector<std::string> scrub_words;
+  std::string scrub_words_file;
+  std::string map;
   std::string state_dir;
   int verbosity = 0;
   bool quiet = false;
@@ -35,12 +39,16 @@ struct RawOptions {
   bool detect = false;
   // verify
   std::string bundle;
+  bool allow_unscrubbed = false;
 };
 
 // Adds the options that choose what to gather (shared by collect and list --plan).
 void add_selection_options(CLI::App& command, RawOptions& raw);
 // Adds collect's own options.
 void add_collect_options(CLI::App& command, RawOptions& raw);
+
+// The scrub options (--no-scrub, --keep, --scrub-word(s), --map).
+Result<ScrubOptions> to_scrub_options(const RawOptions& raw, const std::string& state_dir);
 
 // Converts and validates; fails with a message naming the option.
 Result<CollectOptions> to_collect_options(const RawOptions& raw);

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libcli11-dev libyaml-cpp-dev libspdlog-dev libarchive-dev doctest-dev
-  nlohmann-json3-dev nettle-dev libzstd-dev
+  nlohmann-json3-dev nettle-dev libzstd-dev libhyperscan-dev
   tar gzip zstd coreutils procps
 )
 missing=()

@@ -185,4 +185,19 @@ std::string render_readme(const RunRecord& record) {
   return out.str();
 }
 
+std::string render_scrub_report(const ScrubReport& report) {
+  json members = json::array();
+  for (const auto& [path, counts] : report.members) {
+    if (!counts.empty()) members.push_back(json{{"path", path}, {"replaced", counts}});
+  }
+  json left_out = json::array();
+  for (const auto& [path, why] : report.left_out) left_out.push_back(json{{"path", path}, {"reason", why}});
+  const json doc{{"format_version", 1},
+                 {"inventory_names", report.inventory},
+                 {"replaced", report.totals},
+                 {"members", members},
+                 {"left_out", left_out}};
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 }  // namespace vmsupport

@@ -13,6 +13,7 @@
 #include "kinds/host_facts.h"
 #include "kinds/item.h"
 #include "plan/plan.h"
+#include "scrub/content_scrubber.h"
 
 namespace vmsupport {
 
@@ -70,5 +71,9 @@ std::string format_counts(const std::map<std::string, std::size_t>& counts);
 
 std::string render_manifest_json(const RunRecord& record);
 std::string render_readme(const RunRecord& record);
+
+// scrub-report.json: counts per category and per member, what was left out;
+// never an original value.
+std::string render_scrub_report(const ScrubReport& report);
 
 }  // namespace vmsupport

@@ -7,8 +7,11 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
+#include "bundle/leak_check.h"
+#include "scrub/content_scrubber.h"
 #include "util/sha256.h"
 #include "util/text.h"
 
@@ -90,9 +93,35 @@ void compare(const nlohmann::json& manifest, const std::map<std::string, Member>
   }
 }
 
+// Findings of kept categories (--keep, read from manifest.json) are allowed.
+void add_leak_problems(const std::vector<LeakFinding>& findings, const nlohmann::json& manifest,
+                       VerifyReport& report) {
+  std::set<Category> kept;
+  const std::string keep = manifest.value("options", nlohmann::json::object()).value("keep", "");
+  if (auto parsed = parse_keep(keep)) kept = *parsed;
+  std::set<std::string> seen;
+  for (const LeakFinding& finding : findings) {
+    if (kept.contains(finding.category)) continue;
+    const std::string key = finding.member + ":" + std::to_string(finding.line) + ":" +
+                            std::string(category_name(finding.category));
+    if (!seen.insert(key).second) continue;
+    report.problems.push_back(finding.member + ":" + std::to_string(finding.line) + ": " +
+                              std::string(category_name(finding.category)) + " not scrubbed");
+  }
+}
+
 }  // namespace
 
-Result<VerifyReport> verify_bundle(const std::string& path) {
+Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions& options) {
+  PseudonymMap map;
+  if (!options.map_path.empty()) {
+    auto loaded = PseudonymMap::load(options.map_path);
+    if (!loaded) return std::unexpected(loaded.error());
+    map = *loaded;
+  }
+  auto checker = LeakChecker::create(map);
+  if (!checker) return std::unexpected(checker.error());
+  std::vector<LeakFinding> findings;
   archive* a = archive_read_new();
   archive_read_support_filter_all(a);
   archive_read_support_format_tar(a);
@@ -117,11 +146,14 @@ Result<VerifyReport> verify_bundle(const std::string& path) {
     }
     const std::string relative = name.substr(slash + 1);
     const bool is_manifest = relative == "manifest.json";
-    auto member = read_member(a, entry, is_manifest, manifest_text);
+    std::string content;
+    auto member = read_member(a, entry, true, content);
     if (!member) {
       archive_read_free(a);
       return fail(path, ": archive is damaged or cut short at ", name, ": ", member.error().message);
     }
+    if (is_manifest) manifest_text = content;
+    checker->check(relative, member->symlink ? member->link_target : content, findings);
     ++report.members;
     members[relative] = *member;
   }
@@ -132,8 +164,18 @@ Result<VerifyReport> verify_bundle(const std::string& path) {
     report.problems.push_back("manifest.json is missing");
   } else {
     const auto manifest = nlohmann::json::parse(manifest_text, nullptr, false);
-    if (manifest.is_discarded()) report.problems.push_back("manifest.json is not valid JSON");
-    else compare(manifest, members, report);
+    if (manifest.is_discarded()) {
+      report.problems.push_back("manifest.json is not valid JSON");
+    } else {
+      compare(manifest, members, report);
+      const bool scrubbed = manifest.value("scrub", nlohmann::json::object()).value("scrubbed", false);
+      if (scrubbed) {
+        report.privacy_checked = true;
+        add_leak_problems(findings, manifest, report);
+      } else if (!options.allow_unscrubbed) {
+        report.problems.push_back("the bundle is not scrubbed (made with --no-scrub or by a tool that does not scrub)");
+      }
+    }
   }
   report.archive_sha256 = file_sha256(path);
   std::ifstream sidecar(path + ".sha256");

@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "kinds/inventory.h"
 #include "kinds/registry.h"
 #include "manifest/embedded.h"
 #include "manifest/yaml_reader.h"
@@ -142,7 +143,7 @@ Result<void> parse_groups(const YamlReader& reader, const YAML::Node& node, Mani
 
 Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifest& manifest) {
   if (auto ok = reader.check_map(root, "manifest",
-                                 {"platform", "description", "detect", "forbid", "groups"});
+                                 {"platform", "description", "detect", "forbid", "inventory", "groups"});
       !ok) {
     return ok;
   }
@@ -173,6 +174,14 @@ Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifes
       auto rule = parse_forbid_entry(reader, item);
       if (!rule) return std::unexpected(rule.error());
       manifest.forbid.push_back(std::get<ForbidSpec>(*rule));
+    }
+  }
+  if (root["inventory"]) {
+    if (!root["inventory"].IsSequence()) return reader.error(root["inventory"], "'inventory' must be a list of sources");
+    for (const auto& item : root["inventory"]) {
+      auto source = parse_inventory_source(reader, item);
+      if (!source) return std::unexpected(source.error());
+      manifest.inventory.push_back(std::move(*source));
     }
   }
   return parse_groups(reader, root["groups"], manifest);

@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include "scrub/category.h"
+
 namespace vmsupport {
 
 // Where a value came from, for error messages and `list`.
@@ -65,12 +67,25 @@ struct DetectSpec {
   bool fallback = false;               // picked when no other platform matches
 };
 
+// `inventory:` entry — where the host keeps names the scrubber must know
+// before anything is written (host, domain, VM and user names).
+struct InventorySource {
+  Category category = Category::host;  // host, domain, vm or user
+  std::string glob;                    // files (or directories, for take: dir_name)
+  std::string take;                    // line, key, hosts, resolv, passwd, dir_name, xml_element
+  std::string key;                     // take: key — e.g. displayName, /adv/Misc/HostName
+  std::string element;                 // take: xml_element — e.g. name, vmxCfgPath
+  int min_uid = 1000;                  // take: passwd — real users start here
+  SourceMark mark;
+};
+
 struct Manifest {
   std::string platform;     // "esxi", "linux", ...
   std::string description;
   std::string source;       // file it was loaded from, e.g. manifests/esxi.yaml
   DetectSpec detect;
   std::vector<ForbidSpec> forbid;  // manifest-wide, plus each group's
+  std::vector<InventorySource> inventory;
   std::vector<GroupSpec> groups;
 };
 

@@ -22,18 +22,16 @@ CollectSummary failed(int exit_code, Error error) {
   return summary;
 }
 
-std::string bundle_name(const CollectOptions& options, const HostFacts& host,
+// vmsupport-[case-]host-time; the host is its pseudonym when scrubbing.
+std::string bundle_name(const CollectOptions& options, const HostFacts& host, const ScrubSetup& scrub,
                         Clock::time_point when) {
   std::string name = "vmsupport-";
   if (!options.case_id.empty()) name += options.case_id + "-";
-  return name + short_host_name(host.hostname) + "-" + format_compact_utc(when);
-}
-
-// The scrubber for this run. Scrubbing of names arrives with the scrub engine;
-// until then every run is an explicit, recorded pass-through.
-std::unique_ptr<Scrubber> make_scrubber(const CollectOptions& options) {
-  return std::make_unique<PassThroughScrubber>(
-      options.scrub ? "this version of vmsupport does not scrub yet" : "--no-scrub was given");
+  std::string hostname = short_host_name(host.hostname);
+  if (scrub.map && hostname != "unknown" && !options.scrub.settings.keep.contains(Category::host)) {
+    hostname = scrub.map->pseudonym(Category::host, hostname);
+  }
+  return name + hostname + "-" + format_compact_utc(when);
 }
 
 // Adds a generated document (README.txt, manifest.json, vmsupport.log) as a member.
@@ -54,13 +52,18 @@ Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& 
   return {};
 }
 
-Result<void> add_documents(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer,
+Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWriter& writer,
                            const RunLog& log) {
+  Scrubber& scrubber = *scrub.scrubber;
   record.finished = Clock::now();
   summarise_collectors(record);
   spdlog::info("collected {} items in {:.1f} s", record.items.size(),
                std::chrono::duration<double>(record.finished - record.started).count());
   if (auto ok = add_document(record, scrubber, writer, "vmsupport.log", log.captured()); !ok) return ok;
+  if (scrub.content) {
+    const std::string report = render_scrub_report(scrub.content->report());
+    if (auto ok = add_document(record, scrubber, writer, "scrub-report.json", report); !ok) return ok;
+  }
   if (auto ok = add_document(record, scrubber, writer, "README.txt", render_readme(record)); !ok) return ok;
   return add_document(record, scrubber, writer, "manifest.json", render_manifest_json(record));
 }
@@ -121,32 +124,43 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
                format_size(plan->estimated_bytes));
   // 4. Learn the host's name and OS, for the bundle name and manifest.json.
   record.host = read_host_facts(host.fs);
-  record.bundle_name = bundle_name(options, record.host, record.started);
-  // 5. Open the archive: NAME.partial, renamed when complete (or stdout).
+  // 5. Read the inventory of names and set up the scrubber, before anything is written.
+  auto scrub = prepare_scrubber(options.scrub, *platform->manifest, host.fs, record.host.hostname);
+  if (!scrub) return failed(k_exit_usage, scrub.error());
+  record.scrub = scrub->scrubber->description();
+  record.scrubbed = scrub->scrubber->active();
+  record.bundle_name = bundle_name(options, record.host, *scrub, record.started);
+  // 6. Open the archive: NAME.partial, renamed when complete (or stdout).
   const std::string path = bundle_path(
       options.output, record.bundle_name + compression_extension(options.compression));
   auto writer = ArchiveWriter::open(path, options.compression, record.bundle_name);
   if (!writer) return failed(k_exit_no_bundle, writer.error());
-  // 6. Collect in parallel; scrub; append to the archive in plan order.
-  auto scrubber = make_scrubber(options);
-  record.scrub = scrubber->description();
-  record.scrubbed = scrubber->active();
+  // 7. Collect in parallel; scrub; append to the archive in plan order.
   ExecutorSettings settings{options.jobs, deadline, "--timeout " + options.given.value("timeout", std::string("")), host.cancel};
-  if (auto ok = execute_plan(*plan, settings, host.fs, host.runner, *scrubber, **writer, record.items); !ok) {
+  if (auto ok = execute_plan(*plan, settings, host.fs, host.runner, *scrub->scrubber, **writer, record.items); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   if (host.cancel && host.cancel->load()) {
     (*writer)->abort();
     return failed(k_exit_no_bundle, Error{"interrupted: no bundle written (the partial file was removed)", {}, 0});
   }
-  // 7. Add vmsupport.log, README.txt and manifest.json.
-  if (auto ok = add_documents(record, *scrubber, **writer, log); !ok) {
+  // 8. Add vmsupport.log, scrub-report.json, README.txt and manifest.json.
+  record.scrub = scrub->scrubber->description();
+  if (auto ok = add_documents(record, *scrub, **writer, log); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
-  // 8. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
+  // 9. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
   auto committed = (*writer)->commit();
   if (!committed) return failed(k_exit_no_bundle, committed.error());
-  return summarise(record, *committed);
+  // 10. Keep the pseudonym map for the next bundle of this site.
+  CollectSummary summary = summarise(record, *committed);
+  if (auto saved = save_map(*scrub); !saved) {
+    summary.map_warning = "pseudonym map not saved: " + saved.error().message;
+    spdlog::warn("{}", summary.map_warning);
+  } else if (scrub->map) {
+    summary.map_path = scrub->map_path;
+  }
+  return summary;
 }
 
 }  // namespace vmsupport

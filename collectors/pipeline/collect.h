@@ -13,6 +13,7 @@
 #include "host/filesystem.h"
 #include "host/process.h"
 #include "manifest/spec.h"
+#include "pipeline/scrub_setup.h"
 #include "plan/plan.h"
 #include "util/result.h"
 #include "util/run_log.h"
@@ -28,7 +29,7 @@ struct CollectOptions {
   std::string case_id;
   std::chrono::milliseconds timeout{std::chrono::minutes(30)};
   unsigned jobs = 4;
-  bool scrub = true;                          // false with --no-scrub
+  ScrubOptions scrub;                         // --no-scrub, --keep, --scrub-word(s), --map
   std::string state_dir;
   nlohmann::ordered_json given;                    // the options as the user gave them
 };
@@ -48,6 +49,8 @@ struct CollectSummary {
   std::map<std::string, std::size_t> collectors;   // by status
   std::vector<std::string> problems;               // "[failed] id: reason", first ones
   std::string scrub;
+  std::string map_path;                            // where the pseudonym map was saved
+  std::string map_warning;                         // why it was not, if so
   std::chrono::milliseconds duration{0};
   std::optional<Error> error;                      // set when exit_code is 2 or 3
 };

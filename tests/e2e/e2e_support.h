@@ -7,6 +7,7 @@
 #include <archive_entry.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -52,10 +53,17 @@ struct RunResult {
 };
 
 // Runs `shell_prefix vmsupport args...` through sh, capturing stdout and stderr.
+// A collect without --state-dir gets a private one: tests never touch the
+// machine's /var/lib/vmsupport (its pseudonym map).
 inline RunResult run(const std::vector<std::string>& args, const std::string& shell_prefix = "") {
+  static const TempDir state;
   TempDir capture;
   std::string command = shell_prefix + " " + quote(k_binary.string());
   for (const std::string& arg : args) command += " " + quote(arg);
+  const bool collect = !args.empty() && args.front() == "collect";
+  if (collect && std::find(args.begin(), args.end(), "--state-dir") == args.end()) {
+    command += " --state-dir " + quote((state.path() / "state").string());
+  }
   command += " >" + quote((capture.path() / "out").string()) + " 2>" +
              quote((capture.path() / "err").string());
   const auto start = std::chrono::steady_clock::now();
@@ -125,6 +133,13 @@ inline Bundle read_bundle(const fs::path& path) {
   }
   return bundle;
 }
+
+// A collect's run, the bundle's path and what it holds.
+struct Collected {
+  RunResult run;
+  fs::path path;
+  Bundle bundle;
+};
 
 // The single file in `dir` whose name ends with `suffix`, or an empty path.
 inline fs::path find_one(const fs::path& dir, const std::string& suffix) {

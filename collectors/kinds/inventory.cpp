@@ -1,0 +1,235 @@
+// Gathering the inventory of names (see inventory.h): parsing `inventory:`
+// entries, and extracting names from hostname files, key = value files,
+// /etc/hosts, resolv.conf, passwd, directory names and XML elements.
+#include "kinds/inventory.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <sstream>
+
+#include "host/glob_walk.h"
+
+namespace vmsupport {
+namespace {
+
+constexpr std::array<std::string_view, 7> k_takes = {"line", "key", "hosts", "resolv", "passwd", "dir_name",
+                                                     "xml_element"};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return out;
+}
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const auto hash = line.find('#');
+    line = trim(hash == std::string::npos ? line : line.substr(0, hash));
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::vector<std::string> words_of(const std::string& line) {
+  std::vector<std::string> words;
+  std::istringstream in(line);
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+// Accounts every host of a kind has (ESXi's vpxuser and dcui): not personal.
+bool is_service_account(const std::string& name) {
+  static const std::set<std::string> k_accounts = {"root", "daemon", "nobody", "nfsnobody", "vpxuser", "dcui",
+                                                   "sshd", "ntp", "messagebus", "polkitd", "systemd-network"};
+  return k_accounts.contains(lower(name));
+}
+
+bool is_loopback_name(const std::string& name) {
+  const std::string n = lower(name);
+  return n == "localhost" || n.rfind("localhost.", 0) == 0 || n.rfind("ip6-", 0) == 0 ||
+         n == "localdomain" || n == "broadcasthost";
+}
+
+// `KEY = "VALUE"`, `KEY=VALUE` or `KEY: VALUE` lines.
+std::vector<std::string> key_values(const std::string& text, const std::string& key) {
+  std::vector<std::string> values;
+  for (const std::string& line : lines_of(text)) {
+    if (line.compare(0, key.size(), key) != 0) continue;
+    std::string rest = trim(std::string_view(line).substr(key.size()));
+    if (rest.empty() || (rest[0] != '=' && rest[0] != ':')) continue;
+    rest = trim(std::string_view(rest).substr(1));
+    if (rest.size() >= 2 && (rest.front() == '"' || rest.front() == '\'') && rest.back() == rest.front()) {
+      rest = rest.substr(1, rest.size() - 2);
+    }
+    values.push_back(rest);
+  }
+  return values;
+}
+
+std::vector<std::string> hosts_names(const std::string& text) {
+  std::vector<std::string> names;
+  for (const std::string& line : lines_of(text)) {
+    const std::vector<std::string> words = words_of(line);
+    names.insert(names.end(), words.size() > 1 ? words.begin() + 1 : words.end(), words.end());
+  }
+  return names;
+}
+
+std::vector<std::string> resolv_domains(const std::string& text) {
+  std::vector<std::string> domains;
+  for (const std::string& line : lines_of(text)) {
+    const std::vector<std::string> words = words_of(line);
+    if (words.empty() || (words[0] != "search" && words[0] != "domain")) continue;
+    domains.insert(domains.end(), words.begin() + 1, words.end());
+  }
+  return domains;
+}
+
+std::vector<std::string> passwd_users(const std::string& text, int min_uid) {
+  std::vector<std::string> users;
+  for (const std::string& line : lines_of(text)) {
+    std::vector<std::string> fields;
+    std::istringstream in(line);
+    for (std::string field; std::getline(in, field, ':');) fields.push_back(field);
+    if (fields.size() < 3) continue;
+    const long uid = std::strtol(fields[2].c_str(), nullptr, 10);
+    if (uid >= min_uid && uid != 65534 && uid != 4294967294L) users.push_back(fields[0]);
+  }
+  return users;
+}
+
+// Text of each <element>...</element>; a path value gives its directory and file stem.
+std::vector<std::string> xml_elements(const std::string& text, const std::string& element) {
+  std::vector<std::string> values;
+  const std::string open = "<" + element + ">";
+  const std::string close = "</" + element + ">";
+  for (std::size_t at = text.find(open); at != std::string::npos; at = text.find(open, at + 1)) {
+    const std::size_t begin = at + open.size();
+    const std::size_t end = text.find(close, begin);
+    if (end == std::string::npos) break;
+    const std::string value = trim(std::string_view(text).substr(begin, end - begin));
+    const std::size_t slash = value.rfind('/');
+    if (slash == std::string::npos) {
+      values.push_back(value);
+      continue;
+    }
+    const std::string file = value.substr(slash + 1);
+    values.push_back(file.substr(0, file.rfind('.')));
+    const std::size_t parent = value.rfind('/', slash - 1);
+    if (slash > 0) values.push_back(value.substr(parent == std::string::npos ? 0 : parent + 1, slash - parent - 1));
+  }
+  return values;
+}
+
+}  // namespace
+
+void Inventory::add(Category category, std::string name) {
+  name = trim(name);
+  if (name.empty() || is_loopback_name(name)) return;
+  if (category == Category::user && is_service_account(name)) return;
+  if (category == Category::host) {
+    while (!name.empty() && name.back() == '.') name.pop_back();
+    const std::size_t dot = name.find('.');
+    const bool ipv4_like = std::all_of(name.begin(), name.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+    if (ipv4_like) return;
+    if (dot != std::string::npos && dot > 0 && dot + 1 < name.size()) {
+      // The scrubber replaces the FQDN as host + known domain: host-0001.domain-01.invalid
+      add(Category::domain, name.substr(dot + 1));
+      add(Category::host, name.substr(0, dot));
+      return;
+    }
+  }
+  const std::string key = lower(name);
+  for (const InventoryName& known : names) {
+    if (known.category == category && lower(known.name) == key) return;
+  }
+  names.push_back(InventoryName{category, std::move(name)});
+}
+
+std::size_t Inventory::count(Category category) const {
+  return static_cast<std::size_t>(std::count_if(names.begin(), names.end(), [&](const InventoryName& n) {
+    return n.category == category;
+  }));
+}
+
+Result<InventorySource> parse_inventory_source(const YamlReader& reader, const YAML::Node& node) {
+  InventorySource source;
+  source.mark = reader.mark(node);
+  if (auto ok = reader.check_map(node, "inventory entry", {"category", "glob", "take", "key", "element", "min_uid"});
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  for (const char* key : {"category", "glob", "take"}) {
+    if (auto ok = reader.require(node, key, "inventory entry"); !ok) return std::unexpected(ok.error());
+  }
+  auto category_text = reader.string(node["category"], "category");
+  if (!category_text) return std::unexpected(category_text.error());
+  const auto category = category_from_name(*category_text);
+  if (!category || (*category != Category::host && *category != Category::domain && *category != Category::vm &&
+                    *category != Category::user)) {
+    return reader.error(node["category"], "'category' must be host, domain, vm or user, got '" + *category_text + "'");
+  }
+  source.category = *category;
+  auto glob = reader.glob(node["glob"], "glob");
+  if (!glob) return std::unexpected(glob.error());
+  source.glob = *glob;
+  auto take = reader.string(node["take"], "take");
+  if (!take) return std::unexpected(take.error());
+  if (std::find(k_takes.begin(), k_takes.end(), *take) == k_takes.end()) {
+    return reader.error(node["take"], "'take' must be one of line, key, hosts, resolv, passwd, dir_name, xml_element, got '" + *take + "'");
+  }
+  source.take = *take;
+  for (const char* key : {"key", "element"}) {
+    if (!node[key]) continue;
+    auto value = reader.string(node[key], key);
+    if (!value) return std::unexpected(value.error());
+    (std::string(key) == "key" ? source.key : source.element) = *value;
+  }
+  if (source.take == "key" && source.key.empty()) return reader.error(node, "take: key needs a 'key'");
+  if (source.take == "xml_element" && source.element.empty()) return reader.error(node, "take: xml_element needs an 'element'");
+  if (node["min_uid"]) {
+    auto uid = reader.integer(node["min_uid"], "min_uid");
+    if (!uid) return std::unexpected(uid.error());
+    source.min_uid = *uid;
+  }
+  return source;
+}
+
+std::vector<std::string> names_from_text(const InventorySource& source, const std::string& text) {
+  if (source.take == "key") return key_values(text, source.key);
+  if (source.take == "hosts") return hosts_names(text);
+  if (source.take == "resolv") return resolv_domains(text);
+  if (source.take == "passwd") return passwd_users(text, source.min_uid);
+  if (source.take == "xml_element") return xml_elements(text, source.element);
+  const std::vector<std::string> lines = lines_of(text);
+  return lines.empty() ? std::vector<std::string>{} : std::vector<std::string>{words_of(lines[0]).front()};
+}
+
+Inventory gather_inventory(const Manifest& manifest, FileSystem& fs) {
+  Inventory inventory;
+  for (const InventorySource& source : manifest.inventory) {
+    for (const std::string& path : expand_glob(fs, source.glob)) {
+      if (source.take == "dir_name") {
+        auto info = fs.stat(path);
+        if (info && info->type == FileType::directory) inventory.add(source.category, path.substr(path.rfind('/') + 1));
+        continue;
+      }
+      auto content = fs.read(path, 4 << 20);
+      if (!content) continue;
+      for (std::string& name : names_from_text(source, content->bytes)) inventory.add(source.category, std::move(name));
+    }
+  }
+  return inventory;
+}
+
+}  // namespace vmsupport

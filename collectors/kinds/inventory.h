@@ -1,0 +1,39 @@
+// The inventory: names the host itself declares (its host names and domains,
+// VM names, user names), read from the sources the platform's manifest lists
+// under `inventory:` before anything is collected, so the scrubber knows every
+// name before the first byte is written (no order-dependent leaks).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "host/filesystem.h"
+#include "manifest/spec.h"
+#include "manifest/yaml_reader.h"
+
+namespace vmsupport {
+
+struct InventoryName {
+  Category category;
+  std::string name;
+};
+
+struct Inventory {
+  std::vector<InventoryName> names;  // in discovery order, no duplicates (ASCII case folded)
+  // Adds a name (a host FQDN also adds its short name and its domain); ignores
+  // empty names and loopback names (localhost...).
+  void add(Category category, std::string name);
+  std::size_t count(Category category) const;
+};
+
+// Parses one `inventory:` entry.
+Result<InventorySource> parse_inventory_source(const YamlReader& reader, const YAML::Node& node);
+
+// Reads every source of the manifest on `fs`. Unreadable or absent sources
+// are skipped (the inventory is best effort; the patterns still apply).
+Inventory gather_inventory(const Manifest& manifest, FileSystem& fs);
+
+// Names found in one text by one source kind (pure, for tests).
+std::vector<std::string> names_from_text(const InventorySource& source, const std::string& text);
+
+}  // namespace vmsupport

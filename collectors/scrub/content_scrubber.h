@@ -1,0 +1,74 @@
+// The scrubber of a collect: replaces the inventory's names (in every
+// encoding), addresses and e-mail found by pattern, and host names under a
+// known domain with their pseudonyms, and masks secrets — in member contents,
+// member names and symlink targets. Compressed members (gzip) are
+// decompressed and scrubbed; other binary members are left out, because they
+// cannot be scrubbed. Every byte that is not a replaced value stays as it was.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kinds/inventory.h"
+#include "scrub/name_matcher.h"
+#include "scrub/pseudonyms.h"
+#include "scrub/scrubber.h"
+
+namespace vmsupport {
+
+struct ScrubSettings {
+  std::set<Category> keep;                 // --keep: categories left as they are
+  std::vector<std::string> words;          // --scrub-word / --scrub-words
+  std::uint64_t max_decompressed = 25ull << 20;  // a decompressed .gz keeps its newest bytes
+};
+
+// What the scrubber did, for scrub-report.json: counts only, never originals.
+struct ScrubReport {
+  std::map<std::string, std::size_t> inventory;                        // names known, per category
+  std::map<std::string, std::size_t> totals;                           // replacements per category
+  std::map<std::string, std::map<std::string, std::size_t>> members;   // member -> category -> count
+  std::vector<std::pair<std::string, std::string>> left_out;           // (member, why)
+};
+
+// Replacement counts of one text, per category ("secret" for masked values).
+using ScrubCounts = std::map<std::string, std::size_t>;
+
+class ContentScrubber final : public Scrubber {
+ public:
+  // Builds the matcher from the inventory and the settings; pseudonyms of
+  // names are made now, in inventory order. `map` must outlive the scrubber.
+  static Result<std::unique_ptr<ContentScrubber>> create(const Inventory& inventory,
+                                                         const ScrubSettings& settings, PseudonymMap& map);
+
+  ScrubbedItem scrub(CollectedItem item) override;
+  std::string description() const override;
+  bool active() const override { return true; }
+
+  // Scrubs one text; adds what was replaced to `counts`. Thread-safe.
+  std::string scrub_text(std::string_view text, ScrubCounts& counts) const;
+
+  // A snapshot of the report so far.
+  ScrubReport report() const;
+
+ private:
+  ContentScrubber(ScrubSettings settings, PseudonymMap& map) : m_settings(std::move(settings)), m_map(map) {}
+  bool keeps(Category category) const { return m_settings.keep.contains(category); }
+  void scrub_content(CollectedItem& item, ScrubCounts& counts);
+
+  ScrubSettings m_settings;
+  PseudonymMap& m_map;
+  NameMatcher m_names;
+  mutable std::mutex m_report_mutex;
+  ScrubReport m_report;
+};
+
+// Parses --keep: "ip,mac" -> {ipv4, ipv6, mac}. Accepts host, domain, vm,
+// user, ip, ipv4, ipv6, mac, email; fails naming an unknown one.
+Result<std::set<Category>> parse_keep(const std::string& list);
+
+}  // namespace vmsupport

@@ -1,0 +1,89 @@
+// LiteralSet over Hyperscan's literal API (see hyperscan.h).
+#include "scrub/hyperscan.h"
+
+#include <hs/hs.h>
+
+namespace vmsupport {
+namespace {
+
+int on_match(unsigned int id, unsigned long long, unsigned long long to, unsigned int, void* context) {
+  auto* hits = static_cast<std::pair<std::vector<LiteralHit>*, const std::vector<std::size_t>*>*>(context);
+  const std::size_t end = static_cast<std::size_t>(to);
+  hits->first->push_back(LiteralHit{end - (*hits->second)[id], end, id});
+  return 0;
+}
+
+}  // namespace
+
+LiteralSet::LiteralSet() = default;
+
+LiteralSet::~LiteralSet() {
+  for (hs_scratch* scratch : m_idle) hs_free_scratch(scratch);
+  if (m_prototype) hs_free_scratch(m_prototype);
+  if (m_database) hs_free_database(m_database);
+}
+
+LiteralSet::LiteralSet(LiteralSet&& other) noexcept { *this = std::move(other); }
+
+LiteralSet& LiteralSet::operator=(LiteralSet&& other) noexcept {
+  std::swap(m_database, other.m_database);
+  std::swap(m_lengths, other.m_lengths);
+  std::swap(m_idle, other.m_idle);
+  std::swap(m_prototype, other.m_prototype);
+  return *this;
+}
+
+Result<LiteralSet> LiteralSet::compile(const std::vector<std::string>& literals) {
+  LiteralSet set;
+  if (literals.empty()) return set;
+  std::vector<const char*> expressions;
+  std::vector<unsigned> flags(literals.size(), HS_FLAG_CASELESS);
+  std::vector<unsigned> ids;
+  for (std::size_t i = 0; i < literals.size(); ++i) {
+    expressions.push_back(literals[i].data());
+    set.m_lengths.push_back(literals[i].size());
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_lit_multi(expressions.data(), flags.data(), ids.data(), set.m_lengths.data(),
+                           static_cast<unsigned>(literals.size()), HS_MODE_BLOCK, nullptr,
+                           &set.m_database, &error) != HS_SUCCESS) {
+    auto failure = fail("cannot compile the scrubber's names: ", error ? error->message : "unknown error");
+    hs_free_compile_error(error);
+    return failure;
+  }
+  if (hs_alloc_scratch(set.m_database, &set.m_prototype) != HS_SUCCESS) {
+    return fail("cannot allocate Hyperscan scratch space");
+  }
+  return set;
+}
+
+hs_scratch* LiteralSet::take_scratch() const {
+  std::lock_guard lock(m_mutex);
+  if (!m_idle.empty()) {
+    hs_scratch* scratch = m_idle.back();
+    m_idle.pop_back();
+    return scratch;
+  }
+  hs_scratch* scratch = nullptr;
+  hs_clone_scratch(m_prototype, &scratch);
+  return scratch;
+}
+
+void LiteralSet::give_back(hs_scratch* scratch) const {
+  std::lock_guard lock(m_mutex);
+  m_idle.push_back(scratch);
+}
+
+std::vector<LiteralHit> LiteralSet::scan(std::string_view text) const {
+  std::vector<LiteralHit> hits;
+  if (!m_database || text.empty()) return hits;
+  hs_scratch* scratch = take_scratch();
+  std::pair<std::vector<LiteralHit>*, const std::vector<std::size_t>*> context{&hits, &m_lengths};
+  // Hyperscan scans at most 4 GiB per call; bundles cap members far below that.
+  hs_scan(m_database, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_match, &context);
+  give_back(scratch);
+  return hits;
+}
+
+}  // namespace vmsupport

@@ -1,0 +1,52 @@
+// A thin owner of a Hyperscan literal database and its scratch spaces: one
+// compiled set of literals (caseless), scanned from any number of threads.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.h"
+
+struct hs_database;
+struct hs_scratch;
+
+namespace vmsupport {
+
+struct LiteralHit {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  unsigned id = 0;  // index into the literals given to compile()
+};
+
+class LiteralSet {
+ public:
+  LiteralSet();
+  ~LiteralSet();
+  LiteralSet(LiteralSet&&) noexcept;
+  LiteralSet& operator=(LiteralSet&&) noexcept;
+
+  // Compiles `literals` (none may be empty), matched ASCII-case-insensitively.
+  // Fails with Hyperscan's message when it refuses them.
+  static Result<LiteralSet> compile(const std::vector<std::string>& literals);
+
+  // Every occurrence of every literal in `text`, overlapping ones included,
+  // in no particular order. Thread-safe.
+  std::vector<LiteralHit> scan(std::string_view text) const;
+
+  bool empty() const { return m_database == nullptr; }
+
+ private:
+  hs_scratch* take_scratch() const;
+  void give_back(hs_scratch* scratch) const;
+
+  hs_database* m_database = nullptr;
+  std::vector<std::size_t> m_lengths;
+  mutable std::mutex m_mutex;
+  mutable std::vector<hs_scratch*> m_idle;
+  hs_scratch* m_prototype = nullptr;
+};
+
+}  // namespace vmsupport

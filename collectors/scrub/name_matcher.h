@@ -1,0 +1,58 @@
+// Finding known names (from the host's inventory, and --scrub-word) in text:
+// every name in every encoding it takes (encodings.h), ASCII-case-insensitive,
+// as whole tokens (not inside a longer alphanumeric word, but between any
+// punctuation: dc01-flat.vmdk, [datastore1] Payroll DB/Payroll DB.vmx),
+// leftmost-longest (an FQDN before its short name). Generic names (a host
+// called "server", a VM called "test") match only where they stand as names:
+// a whole path component, a quoted value, a bracketed token.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scrub/category.h"
+#include "scrub/hyperscan.h"
+
+namespace vmsupport {
+
+struct NameEntry {
+  std::string name;         // as found in the inventory
+  std::string replacement;  // its pseudonym
+  Category category = Category::host;
+  bool generic = false;     // see is_generic_name()
+};
+
+struct NameMatch {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string replacement;  // the pseudonym, in the encoding the name was found in
+  Category category = Category::host;
+};
+
+// True for names too common to replace everywhere: under 3 bytes, only
+// digits, or a common word ("vm", "server", "test", "backup", ...).
+bool is_generic_name(std::string_view name);
+
+class NameMatcher {
+ public:
+  // Compiles the names (empty names are ignored). Fails when Hyperscan does.
+  static Result<NameMatcher> build(const std::vector<NameEntry>& names);
+
+  // Whole-token, leftmost-longest matches in `text`, in order, not overlapping.
+  std::vector<NameMatch> find(std::string_view text) const;
+
+  std::size_t size() const { return m_forms.size(); }
+
+ private:
+  struct Form {
+    std::string text;
+    std::string replacement;
+    Category category;
+    bool generic;
+  };
+  std::vector<Form> m_forms;
+  LiteralSet m_literals;
+};
+
+}  // namespace vmsupport

@@ -1,0 +1,30 @@
+// Secrets in configuration and logs, masked (not pseudonymised): values of
+// keys that look like passwords, secrets, tokens or keys (key=value,
+// key: value, "key": "value"), PEM private-key blocks, and base64 payloads of
+// .vmx guestinfo.* keys (cloud-init user data carries SSH keys and tokens).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vmsupport {
+
+inline constexpr std::string_view k_secret_mask = "********";
+inline constexpr std::string_view k_private_key_mask = "[private key removed by vmsupport]\n";
+
+struct SecretSpan {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string_view replacement;  // k_secret_mask or k_private_key_mask
+};
+
+// The spans of `text` to mask, in order, not overlapping. Thread-safe.
+std::vector<SecretSpan> find_secrets(std::string_view text);
+
+// True when a key name (any case) holds a secret: password, passwd, pwd,
+// passphrase, secret, token, credential, api/access/private/license key, psk,
+// SNMP community, user data.
+bool is_secret_key(std::string_view key);
+
+}  // namespace vmsupport

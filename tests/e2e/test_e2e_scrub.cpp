@@ -1,0 +1,174 @@
+// End-to-end scrubbing: the real binary on the fixture roots with scrubbing
+// on (the default) — no planted name or address survives in any member's
+// contents or name, verify passes, pseudonyms are stable across bundles of
+// one site, --keep keeps, and an unscrubbed bundle fails verify.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "e2e_support.h"
+
+using namespace e2e;
+
+namespace {
+
+// What the fixtures plant (tests/fixtures/README.md), in the forms they take.
+const std::vector<std::string> k_esxi_planted = {
+    "esx-fixture-01", "lab.example", "Payroll DB", "Payroll%20DB", "jdoe", "jane.doe",
+    "192.0.2.", "198.51.100.", "2001:db8:", "00:50:56:aa:01", "00:50:56:6a", "00:50:56:9a"};
+const std::vector<std::string> k_linux_planted = {
+    "linux-fixture-01", "corp.example", "nas01", "jsmith", "john.smith", "svc-backup",
+    "192.0.2.", "198.51.100.", "2001:db8:", "00:50:56:9a:31"};
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+// Every planted value found in a member's name or contents, as "member: value".
+std::vector<std::string> leaks(const Bundle& bundle, const std::vector<std::string>& planted) {
+  std::vector<std::string> found;
+  for (const auto& [path, member] : bundle.members) {
+    const std::string name = lower(path);
+    const std::string content = lower(member.content + member.link_target);
+    for (const std::string& value : planted) {
+      if (name.find(lower(value)) != std::string::npos) found.push_back("name " + path + ": " + value);
+      if (content.find(lower(value)) != std::string::npos) found.push_back(path + ": " + value);
+    }
+  }
+  return found;
+}
+
+Collected scrubbed_collect(const std::string& fixture, const fs::path& work, std::vector<std::string> extra = {}) {
+  const fs::path out = work / "out";
+  fs::create_directories(out);
+  std::vector<std::string> args{"collect", "--root", (k_source_dir / "tests/fixtures" / fixture).string(),
+                                "--state-dir", (work / "state").string(), "-o", out.string() + "/", "-q"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  Collected c;
+  c.run = run(args);
+  c.path = c.run.out.substr(0, c.run.out.find('\n'));
+  c.bundle = read_bundle(c.path);
+  return c;
+}
+
+// The directory the VM "Payroll DB" became.
+std::string vm_directory(const Bundle& bundle) {
+  for (const auto& [path, member] : bundle.members) {
+    if (path.starts_with("vmfs/volumes/") && path.ends_with(".vmx")) {
+      const std::string dir = path.substr(0, path.rfind('/'));
+      return dir.substr(dir.rfind('/') + 1);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_SUITE("e2e") {
+
+TEST_CASE("a scrubbed esxi bundle holds no planted name or address, in contents or member names") {
+  TempDir work;
+  Collected c = scrubbed_collect("esxi", work.path());
+  INFO("stderr: " << c.run.err);
+  REQUIRE(c.run.exit_code == 0);
+  REQUIRE(c.bundle.error.empty());
+  CHECK(c.path.filename().string().starts_with("vmsupport-host-0001-"));
+  CHECK(c.bundle.manifest["scrub"]["scrubbed"] == true);
+  const std::vector<std::string> found = leaks(c.bundle, k_esxi_planted);
+  CHECK_MESSAGE(found.empty(), found.size() << " leaks, first: " << (found.empty() ? "" : found.front()));
+
+  // Names became typed pseudonyms, paths too; the rotated log was decompressed and scrubbed.
+  CHECK(c.bundle.members.contains("var/run/log/hostd.0"));
+  CHECK_FALSE(c.bundle.members.contains("var/run/log/hostd.0.gz"));
+  CHECK(vm_directory(c.bundle).starts_with("vm-"));
+  CHECK(c.bundle.members["etc/vmware/esx.conf"].content.find("host-0001.domain-01.invalid") != std::string::npos);
+  CHECK(c.bundle.members.contains("scrub-report.json"));
+  const auto report = nlohmann::json::parse(c.bundle.members["scrub-report.json"].content);
+  CHECK(report["replaced"]["vm"].get<int>() > 0);
+  CHECK(report["replaced"]["ipv4"].get<int>() > 0);
+  CHECK(report["replaced"]["mac"].get<int>() > 0);
+
+  // The map stays on this side, 0600, and verify with it passes.
+  const fs::path map = work.path() / "state/map.json";
+  REQUIRE(fs::exists(map));
+  struct stat st {};
+  REQUIRE(::stat(map.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK_FALSE(c.bundle.members.contains("map.json"));
+  const RunResult verify = run({"verify", c.path.string(), "--map", map.string()});
+  INFO("verify: " << verify.out << verify.err);
+  CHECK(verify.exit_code == 0);
+}
+
+TEST_CASE("a scrubbed linux bundle holds no planted name or address and verifies") {
+  TempDir work;
+  Collected c = scrubbed_collect("linux", work.path());
+  INFO("stderr: " << c.run.err);
+  REQUIRE(c.run.exit_code == 0);
+  const std::vector<std::string> found = leaks(c.bundle, k_linux_planted);
+  CHECK_MESSAGE(found.empty(), found.size() << " leaks, first: " << (found.empty() ? "" : found.front()));
+  CHECK(c.bundle.members.contains("var/log/syslog.2"));
+  const RunResult verify = run({"verify", c.path.string(), "--map", (work.path() / "state/map.json").string()});
+  INFO("verify: " << verify.out << verify.err);
+  CHECK(verify.exit_code == 0);
+}
+
+TEST_CASE("pseudonyms are the same in every bundle of a site") {
+  TempDir work;
+  Collected first = scrubbed_collect("esxi", work.path());
+  Collected second = scrubbed_collect("esxi", work.path() / "again", {"--map", (work.path() / "state/map.json").string()});
+  REQUIRE(first.run.exit_code == 0);
+  REQUIRE(second.run.exit_code == 0);
+  CHECK(vm_directory(first.bundle) == vm_directory(second.bundle));
+  CHECK(first.bundle.members["etc/hosts"].content == second.bundle.members["etc/hosts"].content);
+}
+
+TEST_CASE("--keep ip keeps addresses, and verify accepts what was kept on purpose") {
+  TempDir work;
+  Collected c = scrubbed_collect("esxi", work.path(), {"--keep", "ip"});
+  REQUIRE(c.run.exit_code == 0);
+  CHECK(c.bundle.members["etc/hosts"].content.find("192.0.2.") != std::string::npos);
+  CHECK(leaks(c.bundle, {"esx-fixture-01", "Payroll DB"}).empty());
+  CHECK(run({"verify", c.path.string()}).exit_code == 0);
+}
+
+TEST_CASE("an unscrubbed bundle fails verify unless integrity alone is asked for") {
+  TempDir work;
+  Collected c = scrubbed_collect("esxi", work.path(), {"--no-scrub"});
+  REQUIRE(c.run.exit_code == 0);
+  CHECK_FALSE(leaks(c.bundle, {"Payroll DB"}).empty());
+  const RunResult verify = run({"verify", c.path.string()});
+  CHECK(verify.exit_code == 1);
+  CHECK(verify.out.find("not scrubbed") != std::string::npos);
+  CHECK(run({"verify", c.path.string(), "--allow-unscrubbed"}).exit_code == 0);
+}
+
+TEST_CASE("verify fails closed on a bundle that claims to be scrubbed but is not") {
+  TempDir work;
+  Collected c = scrubbed_collect("esxi", work.path());
+  REQUIRE(c.run.exit_code == 0);
+  // Forge: take the unscrubbed files of a --no-scrub run, mark the manifest scrubbed.
+  Collected raw = scrubbed_collect("esxi", work.path() / "raw", {"--no-scrub"});
+  const fs::path tree = work.path() / "forged";
+  fs::create_directories(tree);
+  REQUIRE(std::system(("tar -xzf " + quote(raw.path.string()) + " -C " + quote(tree.string())).c_str()) == 0);
+  const fs::path manifest = tree / raw.bundle.top_dir / "manifest.json";
+  std::string text = read_file(manifest);
+  const std::size_t at = text.find("\"scrubbed\": false");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 17, "\"scrubbed\": true");
+  write_file(manifest, text);
+  const fs::path forged = work.path() / "forged.tgz";
+  REQUIRE(std::system(("tar -czf " + quote(forged.string()) + " -C " + quote(tree.string()) + " " +
+                       quote(raw.bundle.top_dir)).c_str()) == 0);
+  const RunResult verify = run({"verify", forged.string(), "--map", (work.path() / "state/map.json").string()});
+  CHECK(verify.exit_code == 1);
+  CHECK(verify.out.find("vm not scrubbed") != std::string::npos);
+  CHECK(verify.out.find("ipv4 not scrubbed") != std::string::npos);
+  CHECK(verify.out.find("mac not scrubbed") != std::string::npos);
+}
+
+}  // TEST_SUITE
