@@ -64,6 +64,14 @@ int main(int argc, char** argv) {
       "An unscrubbed bundle fails unless --allow-unscrubbed is given.\n"
       "\nExit codes: 0 bundle valid; 1 problems found; 2 usage error; 3 cannot read it\n");
 
+  CLI::App* unscrub = app.add_subcommand("unscrub", "Turn pseudonyms back into names, with the site's map");
+  unscrub->add_option("--map", raw.map, "The pseudonym map (default STATE_DIR/map.json)")->type_name("FILE");
+  unscrub->add_option("files", raw.inputs, "Text to translate (default: standard input)")->type_name("FILE|-");
+  unscrub->footer(
+      "\nExamples:\n"
+      "  vmsupport unscrub < engineer-notes.txt\n"
+      "  vmsupport unscrub --map /var/lib/vmsupport/map.json analysis.txt\n");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -72,5 +80,6 @@ int main(int argc, char** argv) {
   }
   if (collect->parsed()) return run_collect(raw);
   if (list->parsed()) return run_list(raw);
+  if (unscrub->parsed()) return run_unscrub(raw);
   return run_verify(raw);
 }

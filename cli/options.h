@@ -40,6 +40,8 @@ struct RawOptions {
   // verify
   std::string bundle;
   bool allow_unscrubbed = false;
+  // unscrub
+  std::vector<std::string> inputs;
 };
 
 // Adds the options that choose what to gather (shared by collect and list --plan).

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark: gathering and packing a generated ESXi-like tree with vmsupport,
-# against `tar czf` of the same tree on the same machine in the same run
-# (PRODUCT.md promise 6: a collect costs about what tar czf alone costs).
-# Prints wall time, peak memory, and the ratios. Usage:
+# Benchmark: gathering, scrubbing and packing a generated ESXi-like tree with
+# vmsupport, against `tar czf` of the same tree on the same machine in the
+# same run (PRODUCT.md promise 6: a collect costs about what tar czf alone
+# costs, whatever the number of names in the inventory). Runs: tar czf;
+# collect --no-scrub; collect (scrubbing, 20 VM names); collect with 10,000
+# more names (--scrub-words). Prints wall time, peak memory, output size and
+# the ratios. Usage:
 #   scripts/bench-collect.sh [SIZE_MIB (default 200)] [RUNS (default 3)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,21 +23,22 @@ mkdir -p "$root/etc/vmware" "$root/var/run/log" "$root/var/log"
 printf '/adv/Misc/HostName = "esx-bench-01.lab.example"\n' > "$root/etc/vmware/esx.conf"
 per_file=$(( size_mib * 1024 * 1024 / 60 ))
 line() { awk -v n="$1" -v seed="$2" 'BEGIN { srand(seed); for (i = 0; i < n; i++)
-  printf "2026-11-2%dT%02d:%02d:%02d.%03dZ info hostd[%d] [Originator@6876 sub=Vimsvc.TaskManager opID=%x] Task Completed : haTask-%d-vim.VirtualMachine.powerOn-%d Status success\n",
-  i % 7, i % 24, i % 60, (i * 7) % 60, i % 1000, 2000 + seed, int(rand() * 2^31), seed, i }'; }
-lines=$(( per_file / 160 ))
+  printf "2026-11-2%dT%02d:%02d:%02d.%03dZ info hostd[%d] [Originator@6876 sub=Vimsvc.TaskManager opID=%x] Task Completed : haTask-%d-vim.VirtualMachine.powerOn-%d on payroll-%d from 192.0.2.%d nic 00:50:56:9a:%02x:%02x Status success\n",
+  i % 7, i % 24, i % 60, (i * 7) % 60, i % 1000, 2000 + seed, int(rand() * 2^31), seed, i, i % 20 + 1, i % 250 + 1, i % 256, seed % 256 }'; }
+lines=$(( per_file / 220 ))
 for i in $(seq 1 40); do
   line "$lines" "$i" > "$root/var/run/log/log$i.log"
   ln -s "/var/run/log/log$i.log" "$root/var/log/log$i.log"
 done
 for i in $(seq 1 10); do line "$lines" "$((100 + i))" | gzip -1 > "$root/var/run/log/log$i.0.gz"; done
 for i in $(seq 1 20); do
-  vm="$root/vmfs/volumes/5f1e2d3c-aaaabbbb/vm$i"
+  vm="$root/vmfs/volumes/5f1e2d3c-aaaabbbb/payroll-$i"
   mkdir -p "$vm"
-  printf 'displayName = "vm%d"\nguestOS = "other"\n' "$i" > "$vm/vm$i.vmx"
+  printf 'displayName = "payroll-%d"\nguestOS = "other"\n' "$i" > "$vm/payroll-$i.vmx"
   line $(( lines / 2 )) "$((200 + i))" > "$vm/vmware.log"
 done
 echo "tree: $(du -sh --apparent-size "$root" | cut -f1) in $(find "$root" -type f | wc -l) files"
+awk 'BEGIN { for (i = 0; i < 10000; i++) printf "customer-project-%05d\n", i }' > "$work/words.txt"
 
 measure() {  # measure NAME COMMAND... -> prints "seconds peak_kib"
   local best=999999 peak=0
@@ -55,9 +59,17 @@ measure() {  # measure NAME COMMAND... -> prints "seconds peak_kib"
 }
 
 read -r tar_s tar_kib tar_bytes < <(measure tar czf "$work/out/tar.tgz" -C "$root" .)
-read -r vms_s vms_kib vms_bytes < <(measure "$bin" collect --root "$root" --platform esxi --no-scrub \
-  --max-file-size 1G -o "$work/out/" -q)
-printf '%-20s %8.3f s  peak %8s KiB  output %10s bytes\n' "tar czf" "$tar_s" "$tar_kib" "$tar_bytes" \
-  "vmsupport collect" "$vms_s" "$vms_kib" "$vms_bytes"
-awk -v a="$vms_s" -v b="$tar_s" 'BEGIN { printf "time ratio vmsupport/tar: %.2f (best of runs)\n", a / b }'
-awk -v a="$vms_bytes" -v b="$tar_bytes" 'BEGIN { printf "size ratio vmsupport/tar: %.2f\n", a / b }'
+common=(collect --root "$root" --platform esxi --max-file-size 1G --state-dir "$work/state" -o "$work/out/" -q)
+read -r raw_s raw_kib raw_bytes < <(measure "$bin" "${common[@]}" --no-scrub)
+read -r scr_s scr_kib scr_bytes < <(measure "$bin" "${common[@]}")
+read -r big_s big_kib big_bytes < <(measure "$bin" "${common[@]}" --scrub-words "$work/words.txt")
+row() { printf '%-38s %8.3f s  peak %8s KiB  output %10s bytes\n' "$@"; }
+row "tar czf" "$tar_s" "$tar_kib" "$tar_bytes"
+row "vmsupport collect --no-scrub" "$raw_s" "$raw_kib" "$raw_bytes"
+row "vmsupport collect (scrub, 20 names)" "$scr_s" "$scr_kib" "$scr_bytes"
+row "vmsupport collect (scrub, 10,020 names)" "$big_s" "$big_kib" "$big_bytes"
+ratio() { awk -v a="$2" -v b="$3" -v t="$1" 'BEGIN { printf "%-44s %.2f\n", t ":", a / b }'; }
+ratio "time ratio collect --no-scrub / tar" "$raw_s" "$tar_s"
+ratio "time ratio collect (scrub) / tar" "$scr_s" "$tar_s"
+ratio "time ratio 10,020 names / 20 names" "$big_s" "$scr_s"
+ratio "size ratio collect (scrub) / tar" "$scr_bytes" "$tar_bytes"

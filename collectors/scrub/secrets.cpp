@@ -49,6 +49,13 @@ bool looks_base64(std::string_view value) {
          });
 }
 
+// nsswitch.conf's "passwd: files systemd" names a database, not a password.
+bool is_nsswitch_source(std::string_view key, std::string_view value) {
+  static const std::set<std::string_view> k_sources = {"files", "compat", "systemd", "sss", "ldap", "nis",
+                                                       "nisplus", "db", "winbind", "dns", "mymachines", "altfiles"};
+  return (key == "passwd" || key == "shadow") && k_sources.contains(value);
+}
+
 // The key that ends just before `separator` (skipping spaces and a quote), or "".
 std::string_view key_before(std::string_view line, std::size_t separator) {
   std::size_t end = separator;
@@ -89,7 +96,7 @@ void mask_line(std::string_view text, std::size_t line_begin, std::size_t line_e
     const auto [begin, end] = value_after(line, i);
     if (end <= begin) continue;
     const std::string_view value = line.substr(begin, end - begin);
-    if (value == k_secret_mask) continue;
+    if (value == k_secret_mask || is_nsswitch_source(key, value)) continue;
     if (guestinfo && !is_secret_key(key) && !looks_base64(value)) continue;
     spans.push_back(SecretSpan{line_begin + begin, line_begin + end, k_secret_mask});
     i = end;
