@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -29,15 +31,75 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
+// Where a '#' comment starts, outside quotes; npos when there is none.
+std::size_t comment_start(const std::string& line) {
+  char quote = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (quote) {
+      if (line[i] == quote) quote = 0;
+    } else if (line[i] == '"' || line[i] == '\'') {
+      quote = line[i];
+    } else if (line[i] == '#') {
+      return i;
+    }
+  }
+  return std::string::npos;
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
-    const auto hash = line.find('#');
+    const auto hash = comment_start(line);
     line = trim(hash == std::string::npos ? line : line.substr(0, hash));
     if (!line.empty()) lines.push_back(line);
   }
   return lines;
+}
+
+// .vmx files write special characters as |XX (hex): "Lab |232" is "Lab #2".
+std::string decode_vmx(const std::string& value) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '|' && i + 2 < value.size() && std::isxdigit(static_cast<unsigned char>(value[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(value[i + 2]))) {
+      out += static_cast<char>(std::stoi(value.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += value[i];
+    }
+  }
+  return out;
+}
+
+// The five predefined XML entities and numeric character references (ASCII).
+std::string decode_xml(const std::string& value) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::size_t semicolon = value[i] == '&' ? value.find(';', i) : std::string::npos;
+    if (semicolon == std::string::npos || semicolon - i > 8) {
+      out += value[i];
+      continue;
+    }
+    const std::string entity = value.substr(i + 1, semicolon - i - 1);
+    static const std::map<std::string, char> k_named = {{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
+    if (const auto it = k_named.find(entity); it != k_named.end()) {
+      out += it->second;
+    } else if (entity.size() > 1 && entity[0] == '#' && std::isdigit(static_cast<unsigned char>(entity[1]))) {
+      const long code = std::strtol(entity.c_str() + 1, nullptr, 10);
+      if (code <= 0 || code >= 128) {
+        out += value.substr(i, semicolon - i + 1);
+        i = semicolon;
+        continue;
+      }
+      out += static_cast<char>(code);
+    } else {
+      out += value[i];
+      continue;
+    }
+    i = semicolon;
+  }
+  return out;
 }
 
 std::vector<std::string> words_of(const std::string& line) {
@@ -71,7 +133,7 @@ std::vector<std::string> key_values(const std::string& text, const std::string& 
     if (rest.size() >= 2 && (rest.front() == '"' || rest.front() == '\'') && rest.back() == rest.front()) {
       rest = rest.substr(1, rest.size() - 2);
     }
-    values.push_back(rest);
+    values.push_back(decode_vmx(rest));
   }
   return values;
 }
@@ -117,7 +179,7 @@ std::vector<std::string> xml_elements(const std::string& text, const std::string
     const std::size_t begin = at + open.size();
     const std::size_t end = text.find(close, begin);
     if (end == std::string::npos) break;
-    const std::string value = trim(std::string_view(text).substr(begin, end - begin));
+    const std::string value = decode_xml(trim(std::string_view(text).substr(begin, end - begin)));
     const std::size_t slash = value.rfind('/');
     if (slash == std::string::npos) {
       values.push_back(value);
@@ -137,8 +199,10 @@ void Inventory::add(Category category, std::string name) {
   name = trim(name);
   if (name.empty() || is_loopback_name(name)) return;
   if (category == Category::user && is_service_account(name)) return;
+  if (category == Category::host || category == Category::domain) {
+    while (!name.empty() && name.back() == '.') name.pop_back();  // absolute DNS names
+  }
   if (category == Category::host) {
-    while (!name.empty() && name.back() == '.') name.pop_back();
     const std::size_t dot = name.find('.');
     const bool ipv4_like = std::all_of(name.begin(), name.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
     if (ipv4_like) return;

@@ -16,6 +16,10 @@ struct Span {
   std::size_t end = 0;
   std::string replacement;
   std::string_view category;
+  // A host name extended back from a domain: what to replace when an earlier
+  // match already took the host label (the domain alone).
+  std::size_t fallback_begin = 0;
+  std::string fallback_replacement;
 };
 
 bool is_label_char(char c) {
@@ -24,7 +28,7 @@ bool is_label_char(char c) {
 }
 
 bool is_binary(std::string_view bytes) {
-  return bytes.substr(0, 8192).find('\0') != std::string_view::npos;
+  return bytes.find('\0') != std::string_view::npos;
 }
 
 std::string without_gz(const std::string& path) {
@@ -41,6 +45,11 @@ std::vector<Span> merge(std::vector<Span> secrets, std::vector<Span> others) {
   std::size_t covered = 0;
   for (Span& span : others) {
     while (secret < secrets.size() && secrets[secret].end <= span.begin) out.push_back(std::move(secrets[secret++]));
+    if (span.begin < covered && !span.fallback_replacement.empty() && span.fallback_begin >= covered) {
+      span.begin = span.fallback_begin;
+      span.replacement = std::move(span.fallback_replacement);
+      span.category = "domain";
+    }
     if (span.begin < covered) continue;
     if (secret < secrets.size() && secrets[secret].begin < span.end) continue;
     covered = span.end;
@@ -98,10 +107,10 @@ Result<std::unique_ptr<ContentScrubber>> ContentScrubber::create(const Inventory
 
 std::string ContentScrubber::scrub_text(std::string_view text, ScrubCounts& counts) const {
   std::vector<Span> secrets;
-  for (const SecretSpan& s : find_secrets(text)) secrets.push_back(Span{s.begin, s.end, std::string(s.replacement), "secret"});
+  for (const SecretSpan& s : find_secrets(text)) secrets.push_back(Span{s.begin, s.end, std::string(s.replacement), "secret", 0, {}});
   std::vector<Span> others;
   for (NameMatch& m : m_names.find(text)) {
-    Span span{m.begin, m.end, std::move(m.replacement), category_name(m.category)};
+    Span span{m.begin, m.end, std::move(m.replacement), category_name(m.category), 0, {}};
     // A host name under a known domain: esx-prod-08.corp.example -> host-0007.domain-01.invalid
     if (m.category == Category::domain && m.begin > 1 && text[m.begin - 1] == '.' && !keeps(Category::host)) {
       std::size_t start = m.begin - 1;
@@ -110,6 +119,8 @@ std::string ContentScrubber::scrub_text(std::string_view text, ScrubCounts& coun
       const std::string_view label = text.substr(start, m.begin - 1 - start);
       const bool numeric = label.find_first_not_of("0123456789.") == std::string_view::npos;
       if (!label.empty() && !numeric) {
+        span.fallback_begin = span.begin;
+        span.fallback_replacement = span.replacement;
         span.begin = start;
         span.replacement = m_map.pseudonym(Category::host, label) + "." + span.replacement;
         span.category = "host";
@@ -121,7 +132,7 @@ std::string ContentScrubber::scrub_text(std::string_view text, ScrubCounts& coun
     if (keeps(p.category)) continue;
     const std::string_view original = text.substr(p.begin, p.end - p.begin);
     std::string pseudonym = m_map.pseudonym(p.category, original);
-    if (pseudonym != original) others.push_back(Span{p.begin, p.end, std::move(pseudonym), category_name(p.category)});
+    if (pseudonym != original) others.push_back(Span{p.begin, p.end, std::move(pseudonym), category_name(p.category), 0, {}});
   }
   std::string out;
   out.reserve(text.size() + text.size() / 16);
@@ -149,8 +160,10 @@ void ContentScrubber::scrub_content(CollectedItem& item, ScrubCounts& counts) {
     }
   }
   if (is_gzip(item.content) || is_binary(item.content)) {
+    ScrubCounts ignored;
+    const std::string path = scrub_text(item.archive_path, ignored);
     std::lock_guard lock(m_report_mutex);
-    m_report.left_out.emplace_back(item.archive_path, "binary content cannot be scrubbed");
+    m_report.left_out.emplace_back(path, "binary content cannot be scrubbed");
     item.archive_path.clear();
     item.content.clear();
     item.status = Status::skipped;

@@ -46,17 +46,23 @@ std::uint32_t next_code_point(std::string_view text, std::size_t& i) {
   const auto lead = static_cast<unsigned char>(text[i]);
   const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 6 ? 2 : (lead >> 4) == 14 ? 3 : (lead >> 3) == 30 ? 4 : 1;
   if (length == 1 || i + length > text.size()) return static_cast<unsigned char>(text[i++]);
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return static_cast<unsigned char>(text[i++]);
+  }
   std::uint32_t code = lead & (0x7F >> length);
   for (std::size_t k = 1; k < length; ++k) code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
   i += length;
   return code;
 }
 
-std::string json(std::string_view text, bool unicode) {
+std::string json(std::string_view text, bool unicode, bool html) {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
+    if (html && (c == '&' || c == '<' || c == '>')) {
+      out += hex_escape("\\u%04x", c);
+      ++i;
+    } else if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
       ++i;
@@ -100,8 +106,9 @@ std::string encode(std::string_view text, Encoding encoding) {
     case Encoding::url_plus: return url(text, true);
     case Encoding::xml: return xml(text, false);
     case Encoding::xml_numeric: return xml(text, true);
-    case Encoding::json: return json(text, false);
-    case Encoding::json_unicode: return json(text, true);
+    case Encoding::json: return json(text, false, false);
+    case Encoding::json_unicode: return json(text, true, false);
+    case Encoding::json_html: return json(text, true, true);
     case Encoding::systemd: return systemd(text);
   }
   return std::string(text);
@@ -110,7 +117,7 @@ std::string encode(std::string_view text, Encoding encoding) {
 std::vector<std::pair<Encoding, std::string>> encoded_forms(std::string_view text) {
   std::vector<std::pair<Encoding, std::string>> forms{{Encoding::raw, std::string(text)}};
   for (Encoding e : {Encoding::url, Encoding::url_plus, Encoding::xml, Encoding::xml_numeric,
-                     Encoding::json, Encoding::json_unicode, Encoding::systemd}) {
+                     Encoding::json, Encoding::json_unicode, Encoding::json_html, Encoding::systemd}) {
     std::string form = encode(text, e);
     bool seen = false;
     for (const auto& [other, existing] : forms) seen |= existing == form;

@@ -10,7 +10,8 @@
 
 namespace vmsupport {
 
-enum class Encoding { raw, url, url_plus, xml, xml_numeric, json, json_unicode, systemd };
+// json_html: \u0026 \u003c \u003e for & < > as Go's encoding/json writes them.
+enum class Encoding { raw, url, url_plus, xml, xml_numeric, json, json_unicode, json_html, systemd };
 
 // `text` in `encoding` (raw returns it unchanged).
 std::string encode(std::string_view text, Encoding encoding);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "scrub/encodings.h"
 
@@ -36,6 +37,24 @@ bool strong_context(std::string_view text, std::size_t begin, std::size_t end) {
   const bool closes = after == '/' || after == '"' || after == '\'' || after == ']' || after == '.' ||
                       after == '\n' || after == '\r' || after == '\\';
   return opens && closes;
+}
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+// A hex-looking name ("dc01", "beef") inside a UUID is part of the UUID.
+bool inside_uuid(std::string_view text, std::size_t begin, std::size_t end) {
+  std::size_t first = begin;
+  std::size_t last = end;
+  while (first > 0 && (is_hex(text[first - 1]) || text[first - 1] == '-') && begin - first < 36) --first;
+  while (last < text.size() && (is_hex(text[last]) || text[last] == '-') && last - end < 36) ++last;
+  const std::string_view token = text.substr(first, last - first);
+  for (std::size_t offset = 0; offset + 36 <= token.size(); ++offset) {
+    const std::string_view uuid = token.substr(offset, 36);
+    const bool shaped = uuid[8] == '-' && uuid[13] == '-' && uuid[18] == '-' && uuid[23] == '-' &&
+                        std::count(uuid.begin(), uuid.end(), '-') == 4;
+    if (shaped && first + offset <= begin && end <= first + offset + 36) return true;
+  }
+  return false;
 }
 
 bool whole_token(std::string_view text, std::size_t begin, std::size_t end) {
@@ -79,7 +98,7 @@ std::vector<NameMatch> NameMatcher::find(std::string_view text) const {
   for (const LiteralHit& hit : hits) {
     if (hit.begin < covered) continue;
     const Form& form = m_forms[hit.id];
-    if (!whole_token(text, hit.begin, hit.end)) continue;
+    if (!whole_token(text, hit.begin, hit.end) || inside_uuid(text, hit.begin, hit.end)) continue;
     if (form.generic && !strong_context(text, hit.begin, hit.end)) continue;
     matches.push_back(NameMatch{hit.begin, hit.end, form.replacement, form.category});
     covered = hit.end;

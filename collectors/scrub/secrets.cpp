@@ -15,7 +15,7 @@ namespace {
 // (pciPassthru, bypass): it counts only as a whole key segment, like "pw".
 constexpr std::array<std::string_view, 20> k_keywords = {
     "password", "passwd", "passphrase", "passcode", "pwd", "secret", "token", "credential", "apikey", "api_key", "api-key", "accesskey",
-    "access_key", "privatekey", "private_key", "licensekey", "license_key", "psk", "community",
+    "access_key", "privatekey", "private_key", "licensekey", "license_key", "psk", "communit",
     "userdata"};
 
 const LiteralSet& prefilter() {
@@ -25,6 +25,7 @@ const LiteralSet& prefilter() {
     literals.emplace_back("pw");
     literals.emplace_back("guestinfo.");
     literals.emplace_back("-----BEGIN ");
+    literals.emplace_back("://");
     auto compiled = LiteralSet::compile(literals);
     return compiled ? std::move(*compiled) : LiteralSet();
   }();
@@ -43,10 +44,18 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// A base64 payload (standard or URL alphabet), not a long host name.
 bool looks_base64(std::string_view value) {
   return value.size() >= 32 && std::all_of(value.begin(), value.end(), [](char c) {
-           return is_key_char(c) || c == '+' || c == '=';
+           return (is_key_char(c) && c != '.') || c == '+' || c == '=';
          });
+}
+
+// Settings about secrets rather than secrets: PasswordAuthentication=no.
+bool is_setting(std::string_view key, std::string_view value) {
+  const std::string k = lower(key);
+  static const std::set<std::string_view> k_flags = {"yes", "no", "true", "false", "on", "off"};
+  return k.ends_with("authentication") || k_flags.contains(lower(value));
 }
 
 // nsswitch.conf's "passwd: files systemd" names a database, not a password.
@@ -84,9 +93,51 @@ std::pair<std::size_t, std::size_t> value_after(std::string_view line, std::size
   return {begin, end};
 }
 
+// scheme://user:PASSWORD@host
+void mask_url_credentials(std::string_view line, std::size_t line_begin, std::vector<SecretSpan>& spans) {
+  for (std::size_t at = line.find("://"); at != std::string_view::npos; at = line.find("://", at + 3)) {
+    const std::size_t start = at + 3;
+    const std::size_t stop = line.find_first_of("/ \t\"'>", start);
+    const std::size_t host = line.rfind('@', stop == std::string_view::npos ? line.size() : stop);
+    if (host == std::string_view::npos || host < start) continue;
+    const std::size_t colon = line.find(':', start);
+    if (colon == std::string_view::npos || colon >= host) continue;
+    spans.push_back(SecretSpan{line_begin + colon + 1, line_begin + host, k_secret_mask});
+  }
+}
+
+// <password>VALUE</password>, <communities>VALUE</communities>
+void mask_xml_elements(std::string_view line, std::size_t line_begin, std::vector<SecretSpan>& spans) {
+  for (std::size_t close = line.find('>'); close != std::string_view::npos; close = line.find('>', close + 1)) {
+    const std::size_t open = line.rfind('<', close);
+    if (open == std::string_view::npos || line.substr(open + 1, 1) == "/") continue;
+    const std::string_view tag = line.substr(open + 1, close - open - 1);
+    if (tag.empty() || !std::all_of(tag.begin(), tag.end(), is_key_char) || !is_secret_key(tag)) continue;
+    const std::size_t end = line.find('<', close + 1);
+    if (end == std::string_view::npos || end == close + 1) continue;
+    spans.push_back(SecretSpan{line_begin + close + 1, line_begin + end, k_secret_mask});
+  }
+}
+
+// --password VALUE on a command line.
+void mask_option_values(std::string_view line, std::size_t line_begin, std::vector<SecretSpan>& spans) {
+  for (std::size_t at = line.find("--"); at != std::string_view::npos; at = line.find("--", at + 2)) {
+    std::size_t end = at + 2;
+    while (end < line.size() && is_key_char(line[end])) ++end;
+    if (end >= line.size() || line[end] != ' ' || !is_secret_key(line.substr(at + 2, end - at - 2))) continue;
+    const std::size_t value = end + 1;
+    std::size_t stop = line.find_first_of(" \t\r", value);
+    if (stop == std::string_view::npos) stop = line.size();
+    if (stop > value && line[value] != '-') spans.push_back(SecretSpan{line_begin + value, line_begin + stop, k_secret_mask});
+  }
+}
+
 void mask_line(std::string_view text, std::size_t line_begin, std::size_t line_end,
                std::vector<SecretSpan>& spans) {
   const std::string_view line = text.substr(line_begin, line_end - line_begin);
+  mask_url_credentials(line, line_begin, spans);
+  mask_xml_elements(line, line_begin, spans);
+  mask_option_values(line, line_begin, spans);
   for (std::size_t i = 0; i < line.size(); ++i) {
     if (line[i] != '=' && line[i] != ':') continue;
     const std::string_view key = key_before(line, i);
@@ -96,7 +147,7 @@ void mask_line(std::string_view text, std::size_t line_begin, std::size_t line_e
     const auto [begin, end] = value_after(line, i);
     if (end <= begin) continue;
     const std::string_view value = line.substr(begin, end - begin);
-    if (value == k_secret_mask || is_nsswitch_source(key, value)) continue;
+    if (value == k_secret_mask || is_nsswitch_source(key, value) || is_setting(key, value)) continue;
     if (guestinfo && !is_secret_key(key) && !looks_base64(value)) continue;
     spans.push_back(SecretSpan{line_begin + begin, line_begin + end, k_secret_mask});
     i = end;
@@ -112,7 +163,8 @@ bool mask_private_key(std::string_view text, std::size_t begin, std::vector<Secr
   if (header.find("PRIVATE KEY-----") == std::string_view::npos) return false;
   std::size_t footer = text.find("-----END ", header_end);
   if (footer == std::string_view::npos) footer = text.size();
-  spans.push_back(SecretSpan{header_end + 1, footer, k_private_key_mask});
+  const bool crlf = header_end > 0 && text[header_end - 1] == '\r';
+  spans.push_back(SecretSpan{header_end + 1, footer, crlf ? k_private_key_mask_crlf : k_private_key_mask});
   resume = footer;
   return true;
 }
@@ -138,20 +190,42 @@ bool is_secret_key(std::string_view key) {
 std::vector<SecretSpan> find_secrets(std::string_view text) {
   std::vector<LiteralHit> hits = prefilter().scan(text);
   std::sort(hits.begin(), hits.end(), [](const LiteralHit& a, const LiteralHit& b) { return a.begin < b.begin; });
-  std::vector<SecretSpan> spans;
-  std::size_t done = 0;  // text before this offset is handled
+  // 1. Private-key bodies, whatever else stands on their header lines.
+  std::vector<SecretSpan> keys;
+  std::size_t resume = 0;
+  for (const LiteralHit& hit : hits) {
+    if (hit.begin >= resume && text.compare(hit.begin, 11, "-----BEGIN ") == 0) {
+      mask_private_key(text, hit.begin, keys, resume);
+    }
+  }
+  // 2. Lines with a secret-looking key, outside the key bodies.
+  std::vector<SecretSpan> values;
+  std::size_t done = 0;
   for (const LiteralHit& hit : hits) {
     if (hit.begin < done) continue;
-    if (text.compare(hit.begin, 11, "-----BEGIN ") == 0) {
-      if (mask_private_key(text, hit.begin, spans, done)) continue;
-    }
-    const std::size_t line_begin = text.rfind('\n', hit.begin) == std::string_view::npos ? 0 : text.rfind('\n', hit.begin) + 1;
+    const std::size_t newline = text.rfind('\n', hit.begin);
+    const std::size_t line_begin = newline == std::string_view::npos ? 0 : newline + 1;
     std::size_t line_end = text.find('\n', hit.begin);
     if (line_end == std::string_view::npos) line_end = text.size();
-    if (line_begin < done) continue;
-    mask_line(text, line_begin, line_end, spans);
     done = line_end;
+    const bool in_key = std::any_of(keys.begin(), keys.end(), [&](const SecretSpan& k) {
+      return line_begin >= k.begin && line_begin < k.end;
+    });
+    if (!in_key) mask_line(text, line_begin, line_end, values);
   }
+  // Both, in order, without overlaps (a key body wins).
+  std::sort(values.begin(), values.end(), [](const SecretSpan& a, const SecretSpan& b) { return a.begin < b.begin; });
+  std::vector<SecretSpan> spans;
+  std::size_t covered = 0;
+  std::size_t next_key = 0;
+  for (const SecretSpan& value : values) {
+    while (next_key < keys.size() && keys[next_key].end <= value.begin) spans.push_back(keys[next_key++]);
+    if (value.begin < covered) continue;
+    if (next_key < keys.size() && keys[next_key].begin < value.end) continue;
+    spans.push_back(value);
+    covered = value.end;
+  }
+  while (next_key < keys.size()) spans.push_back(keys[next_key++]);
   return spans;
 }
 

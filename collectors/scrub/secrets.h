@@ -1,7 +1,9 @@
 // Secrets in configuration and logs, masked (not pseudonymised): values of
 // keys that look like passwords, secrets, tokens or keys (key=value,
-// key: value, "key": "value"), PEM private-key blocks, and base64 payloads of
-// .vmx guestinfo.* keys (cloud-init user data carries SSH keys and tokens).
+// key: value, "key": "value", <key>value</key>, --key value), passwords in
+// URLs (scheme://user:PASSWORD@host), PEM private-key blocks, and base64
+// payloads of .vmx guestinfo.* keys (cloud-init user data carries SSH keys
+// and tokens). Settings about secrets (PasswordAuthentication=no) are kept.
 #pragma once
 
 #include <string>
@@ -12,6 +14,7 @@ namespace vmsupport {
 
 inline constexpr std::string_view k_secret_mask = "********";
 inline constexpr std::string_view k_private_key_mask = "[private key removed by vmsupport]\n";
+inline constexpr std::string_view k_private_key_mask_crlf = "[private key removed by vmsupport]\r\n";
 
 struct SecretSpan {
   std::size_t begin = 0;

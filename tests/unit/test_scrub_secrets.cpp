@@ -1,0 +1,200 @@
+// Secrets (scrub/secrets): which keys hold secrets, which values of
+// key=value, key: value and JSON lines are masked, PEM private-key bodies,
+// .vmx guestinfo payloads, and the look-alikes that must stay as they are
+// (pciPassthru, sshd_config keywords, certificates).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scrub/secrets.h"
+
+using namespace vmsupport;
+
+namespace {
+
+struct Case {
+  std::string_view text;
+  std::string_view expected;  // the text with every secret span replaced
+};
+
+std::string mask(std::string_view text) {
+  std::string out;
+  std::size_t at = 0;
+  for (const SecretSpan& span : find_secrets(text)) {
+    out.append(text.substr(at, span.begin - at));
+    out += span.replacement;
+    at = span.end;
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+void check_cases(const std::vector<Case>& cases) {
+  for (const Case& c : cases) {
+    INFO("text: ", c.text);
+    CHECK(mask(c.text) == c.expected);
+  }
+}
+
+const std::string k_pem_body =
+    "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"
+    "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n"
+    "passwordpw0123456789+/==\n";
+
+}  // namespace
+
+TEST_SUITE("unit") {
+  TEST_CASE("secret keys are recognised by their words, in any case") {
+    struct KeyCase {
+      std::string_view key;
+      bool secret;
+    };
+    const std::vector<KeyCase> cases = {
+        {"password", true},        {"PASSWORD", true},       {"db_password", true},
+        {"passwd", true},          {"mysql_pwd", true},      {"passphrase", true},
+        {"client_secret", true},   {"X-Auth-Token", true},   {"credentials", true},
+        {"apiKey", true},          {"api_key", true},        {"api-key", true},
+        {"AccessKey", true},       {"private_key", true},    {"licenseKey", true},
+        {"wpa_psk", true},         {"snmp.community", true}, {"guestinfo.userdata", true},
+        {"pass", true},            {"db-pass", true},        {"smtp.pass", true},
+        {"auth/pass", true},       {"pw", true},             {"user.pw", true},
+        {"pciPassthru0.present", false}, {"bypass", false},  {"compass", false},
+        {"passenger", false},      {"hostname", false},      {"user", false},
+        {"displayName", false},    {"pwm.fan", false},       {"ethernet0.address", false},
+        {"", false},
+    };
+    for (const KeyCase& c : cases) {
+      INFO("key: ", c.key);
+      CHECK(is_secret_key(c.key) == c.secret);
+    }
+  }
+
+  TEST_CASE("values of secret keys are masked in key=value, key: value and JSON") {
+    check_cases({
+        {"password=hunter2", "password=********"},
+        {"Password = hunter2", "Password = ********"},
+        {"db_password: s3cr3t", "db_password: ********"},
+        {"  passwd:\thunter2\n", "  passwd:\t********\n"},
+        {"{\"password\": \"p@ss w0rd\", \"user\": \"jdoe\"}", "{\"password\": \"********\", \"user\": \"jdoe\"}"},
+        {"{\"password\":\"abc\"}", "{\"password\":\"********\"}"},
+        {"community = \"public\"", "community = \"********\""},
+        {"snmp.community: public", "snmp.community: ********"},
+        {"GET /api?api_token=abc123&next=1", "GET /api?api_token=********&next=1"},
+        {"wpa_psk='long secret'", "wpa_psk='********'"},
+        {"pass=hunter2", "pass=********"},
+        {"user.pw: x", "user.pw: ********"},
+        {"db-pass = x;", "db-pass = ********;"},
+        {"client_secret=abc,next=1", "client_secret=********,next=1"},
+        {"--password=hunter2 --user=jdoe", "--password=******** --user=jdoe"},
+        {"user=jdoe password=a1 token=b2", "user=jdoe password=******** token=********"},
+        {"password=\"a\\\"b\" rest", "password=\"********\" rest"},
+        {"password=abc\r\nnext=1\r\n", "password=********\r\nnext=1\r\n"},
+        {"line one\nsecret=abc\nline three\n", "line one\nsecret=********\nline three\n"},
+    });
+  }
+
+  TEST_CASE("look-alikes of secret keys and values with nothing to mask stay as they are") {
+    check_cases({
+        {"pciPassthru0.present = \"TRUE\"", "pciPassthru0.present = \"TRUE\""},
+        {"pciPassthru0.id = \"00000:059:00.0\"", "pciPassthru0.id = \"00000:059:00.0\""},
+        {"bypass = yes", "bypass = yes"},
+        {"compass: north", "compass: north"},
+        {"PasswordAuthentication yes", "PasswordAuthentication yes"},
+        {"PermitEmptyPasswords no\n", "PermitEmptyPasswords no\n"},
+        {"Failed password for invalid user admin from 10.0.0.1 port 22 ssh2",
+         "Failed password for invalid user admin from 10.0.0.1 port 22 ssh2"},
+        {"2024-05-14T08:20:00.123Z hostd: password changed for jdoe",
+         "2024-05-14T08:20:00.123Z hostd: password changed for jdoe"},
+        {"password=", "password="},
+        {"password = \"\"", "password = \"\""},
+        {"password=********", "password=********"},
+        {"displayName = \"Payroll DB\"", "displayName = \"Payroll DB\""},
+        {"", ""},
+    });
+  }
+
+  TEST_CASE("guestinfo keys are masked when they carry a payload, not when short and plain") {
+    check_cases({
+        {"guestinfo.userdata = \"I2Nsb3VkLWNvbmZpZwpwYXNzd29yZDogcGFzc3cwcmQK\"",
+         "guestinfo.userdata = \"********\""},
+        {"guestinfo.metadata = \"eyJpbnN0YW5jZS1pZCI6ICJpLTAxMjM0NTY3ODkifQo=\"",
+         "guestinfo.metadata = \"********\""},
+        {"guestinfo.ovfEnv.token = \"x\"", "guestinfo.ovfEnv.token = \"********\""},
+        {"guestinfo.hostname = \"x\"", "guestinfo.hostname = \"x\""},
+        {"guestinfo.appInfo = \"short\"", "guestinfo.appInfo = \"short\""},
+        {"guestinfo.metadata.encoding = \"gzip+base64\"", "guestinfo.metadata.encoding = \"gzip+base64\""},
+        {"displayName = \"I2Nsb3VkLWNvbmZpZwpwYXNzd29yZDogcGFzc3cwcmQK\"",
+         "displayName = \"I2Nsb3VkLWNvbmZpZwpwYXNzd29yZDogcGFzc3cwcmQK\""},
+    });
+  }
+
+  TEST_CASE("a PEM private key keeps its header and footer and loses its body") {
+    const std::string mask_line(k_private_key_mask);
+    for (std::string_view kind : {"RSA PRIVATE KEY", "PRIVATE KEY", "OPENSSH PRIVATE KEY", "EC PRIVATE KEY"}) {
+      INFO("kind: ", kind);
+      const std::string header = "-----BEGIN " + std::string(kind) + "-----\n";
+      const std::string footer = "-----END " + std::string(kind) + "-----\n";
+      CHECK(mask("before\n" + header + k_pem_body + footer + "after\n") ==
+            "before\n" + header + mask_line + footer + "after\n");
+    }
+  }
+
+  TEST_CASE("a PEM private key with CRLF lines or without a footer is masked too") {
+    const std::string mask_line(k_private_key_mask);
+    const std::string mask_crlf(k_private_key_mask_crlf);
+    CHECK(mask("-----BEGIN PRIVATE KEY-----\r\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\r\n-----END PRIVATE KEY-----\r\n") ==
+          "-----BEGIN PRIVATE KEY-----\r\n" + mask_crlf + "-----END PRIVATE KEY-----\r\n");
+    CHECK(mask("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0t\n") ==
+          "-----BEGIN RSA PRIVATE KEY-----\n" + mask_line);
+  }
+
+  TEST_CASE("secrets after a private key are still masked") {
+    const std::string text = "-----BEGIN PRIVATE KEY-----\n" + k_pem_body + "-----END PRIVATE KEY-----\npassword=x\n";
+    CHECK(mask(text) == "-----BEGIN PRIVATE KEY-----\n" + std::string(k_private_key_mask) +
+                            "-----END PRIVATE KEY-----\npassword=********\n");
+  }
+
+  TEST_CASE("certificates and public keys are not masked") {
+    const std::string certificate =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n"
+        "-----END CERTIFICATE-----\n"
+        "-----BEGIN PUBLIC KEY-----\n"
+        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEYWnm\n"
+        "-----END PUBLIC KEY-----\n";
+    CHECK(mask(certificate) == certificate);
+  }
+
+  TEST_CASE("spans are in order and do not overlap") {
+    const std::string text = "a=1 password=x\ntoken: y\n-----BEGIN PRIVATE KEY-----\n" + k_pem_body +
+                             "-----END PRIVATE KEY-----\n{\"secret\": \"z\"}\n";
+    const std::vector<SecretSpan> spans = find_secrets(text);
+    REQUIRE(spans.size() == 4);
+    for (std::size_t i = 1; i < spans.size(); ++i) CHECK(spans[i - 1].end <= spans[i].begin);
+    CHECK(spans[0].replacement == k_secret_mask);
+    CHECK(spans[2].replacement == k_private_key_mask);
+  }
+}
+
+TEST_SUITE("unit") {
+  TEST_CASE("a private key after a secret key on the same line is still masked whole") {
+    const std::string mask_line(k_private_key_mask);
+    CHECK(mask("private_key: -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKC\n-----END RSA PRIVATE KEY-----\n") ==
+          "private_key: ******** RSA PRIVATE KEY-----\n" + mask_line + "-----END RSA PRIVATE KEY-----\n");
+  }
+
+  TEST_CASE("secrets in XML elements, URLs and command-line options are masked; settings are not") {
+    check_cases({
+        {"<communities>public</communities>", "<communities>********</communities>"},
+        {"<password>S3cret</password><user>x</user>", "<password>********</password><user>x</user>"},
+        {"url https://admin:S3cret@vc01.corp.example/sdk", "url https://admin:********@vc01.corp.example/sdk"},
+        {"run --password hunter2 --verbose", "run --password ******** --verbose"},
+        {"PasswordAuthentication=no", "PasswordAuthentication=no"},
+        {"password = false", "password = false"},
+        {"guestinfo.hostname = \"a-long-host-name.with.many.labels.corp.example\"",
+         "guestinfo.hostname = \"a-long-host-name.with.many.labels.corp.example\""},
+    });
+  }
+}
