@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "scrub/content_scrubber.h"
+#include "scrub/patterns.h"
 #include "scrub/unscrubber.h"
 
 using namespace vmsupport;
@@ -18,6 +20,8 @@ struct Fixture {
   PseudonymMap map;
   std::unique_ptr<ContentScrubber> scrubber;
   NameMatcher originals;
+  std::optional<Unscrubber> unscrubber;  // rebuilt when the map has grown
+  std::size_t unscrubber_entries = 0;
 };
 
 Fixture& fixture() {
@@ -59,11 +63,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string input(reinterpret_cast<const char*>(data), size);
   ScrubCounts counts;
   const std::string scrubbed = f.scrubber->scrub_text(input, counts);
-  // No inventory name survives (generic ones only where they stand as names).
-  if (!f.originals.find(scrubbed).empty()) std::abort();
+  // No inventory name survives (generic ones only where they stand as names),
+  // but for a hex name that is part of an address's kept bits (an IPv6
+  // interface id keeps "dc01" in 3fff::dc01): addresses are not names.
+  const std::vector<PatternMatch> addresses = find_patterns(scrubbed);
+  for (const NameMatch& left : f.originals.find(scrubbed)) {
+    const bool in_address = std::any_of(addresses.begin(), addresses.end(), [&](const PatternMatch& a) {
+      return a.begin <= left.begin && left.end <= a.end;
+    });
+    if (!in_address) std::abort();
+  }
   if (round_trip_applies(input, counts)) {
-    auto unscrubber = Unscrubber::create(f.map);
-    if (lower(unscrubber->unscrub(scrubbed)) != lower(input)) std::abort();
+    const std::size_t entries = f.map.entries().size();
+    if (!f.unscrubber || entries != f.unscrubber_entries) {
+      f.unscrubber = std::move(*Unscrubber::create(f.map));
+      f.unscrubber_entries = entries;
+    }
+    if (lower(f.unscrubber->unscrub(scrubbed)) != lower(input)) std::abort();
   }
   return 0;
 }
