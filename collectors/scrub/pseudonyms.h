@@ -4,11 +4,14 @@
 // host-0001, vm-0001, user-0001, word-0001, domain-01.invalid; IPv4 keeps the
 // host part and maps each /24 to its own pseudo /24 in 240.0.0.0/4 (reserved,
 // never a real address), keeping special addresses (loopback, unspecified,
-// broadcast, netmasks, link-local, multicast) as they are; IPv6 maps each /64
-// prefix to one in 3fff::/20 (documentation, RFC 9637) and keeps ::, ::1,
-// multicast and the fe80:: prefix (its interface id, often made from a MAC,
-// is mapped); MAC keeps the vendor prefix (OUI) and the notation, letter case
-// and separators; e-mail becomes user-NNNN@<domain pseudonym>.
+// broadcast, netmasks, link-local, multicast, and 240.0.0.0/4 itself, where
+// pseudonyms live) as they are; an IPv4 address written with dashes, as in the
+// host name dhcp-192-168-0-66, is the same address and keeps its dashes
+// (240-0-1-66); IPv6 maps each /64 prefix to one in 3fff::/20 (documentation,
+// RFC 9637) and keeps ::, ::1, multicast, 3fff::/20 itself (like 240.0.0.0/4)
+// and the fe80:: prefix (its interface id, often made from a MAC, is mapped);
+// MAC keeps the vendor prefix (OUI) and the notation, letter case and
+// separators; e-mail becomes user-NNNN@<domain pseudonym>.
 #pragma once
 
 #include <cstdint>
@@ -39,11 +42,16 @@ class PseudonymMap {
   // The pseudonym of `original`, made when new. Names (host, domain, vm, user,
   // word, email) are looked up case-insensitively (ASCII); addresses by their
   // canonical form, so 00:50:56:AA:BB:CC and 00-50-56-aa-bb-cc share one
-  // mapping (each keeps its own notation). A special address that is kept
-  // returns `original` unchanged. Thread-safe.
+  // mapping, as do 192.168.0.66 and 192-168-0-66 (each keeps its own
+  // notation). A special address that is kept returns `original` unchanged.
+  // Thread-safe.
   std::string pseudonym(Category category, std::string_view original);
 
-  // The original behind a pseudonym (any case), for unscrub; nullopt if unknown.
+  // The original behind a pseudonym (any case or notation), for unscrub, as
+  // first seen; except that an IPv4 original comes back with the separator
+  // the pseudonym is written with (240-0-1-66 gives 192-168-0-66 even when
+  // 192.168.0.66 came first: dots would split a host name's label). nullopt
+  // if unknown.
   std::optional<std::string> original(std::string_view pseudonym) const;
 
   // Every (category, original, pseudonym) entry, for verify and the report.
@@ -71,7 +79,7 @@ class PseudonymMap {
   std::string make_name(Category category, std::string_view original);
   std::string make_email(std::string_view original);
   std::string make_ipv4(std::string_view original);
-  std::uint32_t pseudo_ipv4(std::uint32_t address, std::string_view original);
+  std::uint32_t pseudo_ipv4(std::uint32_t address, char separator, std::string_view original);
   std::string make_ipv6(std::string_view original);
   std::string make_mac(std::string_view original);
   const std::string* known(Category category, const std::string& key) const;

@@ -1,18 +1,22 @@
 // PseudonymMap: the shape of each category's pseudonyms, the address rules
-// (subnets, special addresses, notations), reverse lookup, the map file and
-// its stability across runs, and thread safety.
+// (subnets, special addresses, notations, dashed IPv4), reverse lookup, the
+// map file and its stability across runs, and thread safety.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "../support/temp_tree.h"
+#include "scrub/address_forms.h"
 #include "scrub/pseudonyms.h"
 
 using namespace vmsupport;
@@ -151,6 +155,89 @@ TEST_SUITE("unit") {
     }
     CHECK(map.pseudonym(Category::ipv4, "192.168.255.0") == "240.0.1.0");
     CHECK(map.pseudonym(Category::ipv4, "128.0.0.1") == "240.0.2.1");
+  }
+
+  TEST_CASE("IPv4 text is four octets joined by dots or by dashes, never by both") {
+    struct Row {
+      const char* text;
+      std::optional<std::uint32_t> value;
+      char separator;
+    };
+    const Row rows[] = {
+        {"192.168.0.66", 0xc0a80042, '.'},
+        {"192-168-0-66", 0xc0a80042, '-'},
+        {"0-0-0-0", 0, '-'},
+        {"255-255-255-255", 0xffffffff, '-'},
+        {"010-020-030-040", 0x0a141e28, '-'},
+        {"192-168-0.66", std::nullopt, 0},
+        {"192.168-0-66", std::nullopt, 0},
+        {"192-168-0", std::nullopt, 0},
+        {"192-168-0-66-", std::nullopt, 0},
+        {"-192-168-0-66", std::nullopt, 0},
+        {"192--168-0-66", std::nullopt, 0},
+        {"192-168-0-256", std::nullopt, 0},
+        {"192-168-0-0066", std::nullopt, 0},
+        {"192_168_0_66", std::nullopt, 0},
+        {"", std::nullopt, 0},
+    };
+    for (const Row& row : rows) {
+      INFO(row.text);
+      const auto parsed = detail::parse_ipv4(row.text);
+      REQUIRE(parsed.has_value() == row.value.has_value());
+      if (!parsed) continue;
+      CHECK(parsed->value == *row.value);
+      CHECK(parsed->separator == row.separator);
+    }
+  }
+
+  TEST_CASE("a dashed IPv4 address shares the dotted one's mapping and keeps its dashes") {
+    PseudonymMap map;
+    check_cases(map, {
+                         {Category::ipv4, "192-168-0-66", "240-0-1-66"},
+                         {Category::ipv4, "192.168.0.66", "240.0.1.66"},
+                         {Category::ipv4, "192-168-0-7", "240-0-1-7"},
+                         {Category::ipv4, "10.0.0.1", "240.0.2.1"},
+                         {Category::ipv4, "10-0-0-1", "240-0-2-1"},
+                         {Category::ipv4, "10-0-0-2", "240-0-2-2"},
+                         {Category::ipv6, "::ffff:192.168.0.66", "::ffff:240.0.1.66"},
+                         {Category::ipv4, "10-1-2-256", "word-0001"},
+                         {Category::ipv4, "10-1-2.3", "word-0002"},
+                     });
+    const auto entries = map.entries();
+    REQUIRE(entries.size() == 7);  // each address once, first spelling kept
+    CHECK(entries[0].original == "192-168-0-66");
+    CHECK(entries[0].pseudonym == "240-0-1-66");
+    CHECK(entries[2].original == "10.0.0.1");
+    CHECK(entries[2].pseudonym == "240.0.2.1");
+  }
+
+  TEST_CASE("special IPv4 addresses written with dashes are kept as they are") {
+    PseudonymMap map;
+    const char* kept[] = {"0-0-0-0",       "127-0-0-1",     "255-255-255-255", "169-254-1-2",
+                          "224-0-0-251",   "255-255-255-0", "240-0-1-66",      "250-1-2-3",
+                          "255-255-254-0", "128-0-0-0"};
+    for (const char* address : kept) {
+      INFO(address);
+      CHECK(map.pseudonym(Category::ipv4, address) == address);
+    }
+    CHECK(map.entries().empty());
+  }
+
+  TEST_CASE("original() answers an IPv4 pseudonym in the separator it is asked with") {
+    PseudonymMap map;
+    map.pseudonym(Category::ipv4, "192.168.0.66");
+    map.pseudonym(Category::ipv4, "10-0-0-1");
+    map.pseudonym(Category::ipv4, "010.000.000.002");
+    const std::pair<const char*, const char*> cases[] = {
+        {"240.0.1.66", "192.168.0.66"}, {"240-0-1-66", "192-168-0-66"},   {"240-0-2-1", "10-0-0-1"},
+        {"240.0.2.1", "10.0.0.1"},      {"240-0-2-2", "010-000-000-002"},
+    };
+    for (const auto& [pseudonym, original] : cases) {
+      INFO(pseudonym);
+      CHECK(map.original(pseudonym).value_or("<none>") == original);
+    }
+    CHECK_FALSE(map.original("240-0-1-67").has_value());
+    CHECK_FALSE(map.original("127-0-0-1").has_value());
   }
 
   TEST_CASE("IPv6 maps each /64 into 3fff::/20, keeps the interface id and reads any notation") {
@@ -364,6 +451,28 @@ TEST_SUITE("unit") {
                              {Category::user, "root", "user-0002"},
                              {Category::domain, "lab.example", "domain-02.invalid"},
                          });
+  }
+
+  TEST_CASE("dashed IPv4 entries round-trip through the map file and keep one numbering") {
+    testing::TempTree tree;
+    const std::string path = tree.host("/map.json");
+    {
+      PseudonymMap map;
+      map.pseudonym(Category::ipv4, "192-168-0-66");
+      map.pseudonym(Category::ipv4, "10.0.0.1");
+      REQUIRE(map.save(path));
+    }
+    CHECK(read_text(path).find("\"pseudonym\": \"240-0-1-66\"") != std::string::npos);
+    Result<PseudonymMap> loaded = PseudonymMap::load(path);
+    REQUIRE(loaded);
+    check_cases(*loaded, {
+                             {Category::ipv4, "192.168.0.66", "240.0.1.66"},
+                             {Category::ipv4, "192-168-0-67", "240-0-1-67"},
+                             {Category::ipv4, "10-0-0-9", "240-0-2-9"},
+                             {Category::ipv4, "10-0-1-9", "240-0-3-9"},
+                         });
+    CHECK(loaded->original("240-0-1-66").value_or("") == "192-168-0-66");
+    CHECK(loaded->original("240.0.1.66").value_or("") == "192.168.0.66");
   }
 
   TEST_CASE("numbers are never reused, even when the file's counters are missing or higher") {

@@ -1,0 +1,187 @@
+// The pseudonym map file (see map_file.h): JSON through nlohmann, bytes
+// through plain POSIX calls so that the mode, the fsyncs and the errno of a
+// failure stay in our hands.
+#include "scrub/map_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "util/text.h"
+
+namespace vmsupport::detail {
+namespace {
+
+using Entry = PseudonymMap::Entry;
+
+constexpr int k_format_version = 1;
+
+const std::string* string_field(const nlohmann::json& object, const char* name) {
+  const auto field = object.find(name);
+  return field == object.end() ? nullptr : field->get_ptr<const std::string*>();
+}
+
+Result<Entry> parse_entry(const nlohmann::json& item) {
+  if (!item.is_object()) return fail("not an object");
+  const std::string* category = string_field(item, "category");
+  const std::string* original = string_field(item, "original");
+  const std::string* original_base64 = string_field(item, "original_base64");
+  const std::string* pseudonym = string_field(item, "pseudonym");
+  if (!category || !pseudonym || (!original && !original_base64)) {
+    return fail("needs \"category\", \"original\" (or \"original_base64\") and \"pseudonym\"");
+  }
+  const std::optional<Category> known = category_from_name(*category);
+  if (!known) return fail("unknown category \"", *category, "\"");
+  return Entry{*known, original ? *original : base64_decode(*original_base64), *pseudonym};
+}
+
+Result<std::map<std::string, std::uint64_t>> parse_counters(const nlohmann::json& document) {
+  std::map<std::string, std::uint64_t> counters;
+  const auto field = document.find("counters");
+  if (field == document.end()) return counters;
+  if (!field->is_object()) return fail("\"counters\" is not an object");
+  for (const auto& [space, value] : field->items()) {
+    if (!value.is_number_unsigned()) return fail("counter \"", space, "\" is not a number");
+    counters[space] = value.get<std::uint64_t>();
+  }
+  return counters;
+}
+
+Result<MapFile> parse_document(const std::string& text) {
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& error) {
+    return fail("invalid JSON near byte ", error.byte);
+  }
+  if (!json.is_object()) return fail("not a JSON object");
+  const auto version = json.find("format_version");
+  if (version == json.end() || !version->is_number_integer()) return fail("no \"format_version\"");
+  if (*version != k_format_version) {
+    return fail("format_version ", version->dump(), " (this vmsupport reads ", k_format_version,
+                ")");
+  }
+  const auto entries = json.find("entries");
+  if (entries == json.end() || !entries->is_array()) return fail("no \"entries\" list");
+  MapFile file;
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    Result<Entry> entry = parse_entry((*entries)[i]);
+    if (!entry) return fail("entries[", i, "]: ", entry.error().message);
+    file.entries.push_back(std::move(*entry));
+  }
+  auto counters = parse_counters(json);
+  if (!counters) return std::unexpected(counters.error());
+  file.counters = std::move(*counters);
+  return file;
+}
+
+// The bytes of `path`; the error carries errno (ENOENT: no such file).
+Result<std::string> read_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    return fail_errno(error, path, ": cannot read: ", errno_text(error));
+  }
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t count = ::read(fd, buffer, sizeof buffer);
+    if (count > 0) text.append(buffer, static_cast<std::size_t>(count));
+    if (count == 0) break;
+    if (count < 0 && errno != EINTR) {
+      const int error = errno;
+      ::close(fd);
+      return fail_errno(error, path, ": cannot read: ", errno_text(error));
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written < 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+void sync_directory_of(const std::string& path) {
+  const std::string directory = std::filesystem::path(path).parent_path().string();
+  const int fd =
+      ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+Result<MapFile> read_map_file(const std::string& path) {
+  const Result<std::string> text = read_file(path);
+  if (!text && text.error().code == ENOENT) return MapFile{};
+  if (!text) return std::unexpected(text.error());
+  Result<MapFile> file = parse_document(*text);
+  if (!file) return std::unexpected(map_file_fault(path, file.error().message));
+  return file;
+}
+
+Error map_file_fault(const std::string& path, std::string_view detail) {
+  return fail(path, ": not a vmsupport pseudonym map: ", detail).error();
+}
+
+std::string map_file_text(const std::vector<Entry>& entries,
+                          const std::map<std::string, std::uint64_t>& counters) {
+  nlohmann::ordered_json document;
+  document["format_version"] = k_format_version;
+  document["entries"] = nlohmann::ordered_json::array();
+  for (const Entry& entry : entries) {
+    nlohmann::ordered_json item;
+    item["category"] = std::string(category_name(entry.category));
+    // nlohmann refuses to write invalid UTF-8; such bytes travel as base64.
+    if (is_valid_utf8(entry.original))
+      item["original"] = entry.original;
+    else
+      item["original_base64"] = base64_encode(entry.original);
+    item["pseudonym"] = entry.pseudonym;
+    document["entries"].push_back(std::move(item));
+  }
+  document["counters"] = counters;
+  return document.dump(2) + '\n';
+}
+
+Result<void> write_map_file(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    const int error = errno;
+    return fail_errno(error, temporary, ": cannot create: ", errno_text(error));
+  }
+  // fchmod: a temporary file left behind keeps its old mode through O_TRUNC.
+  bool written = ::fchmod(fd, 0600) == 0 && write_all(fd, text) && ::fsync(fd) == 0;
+  int error = errno;
+  if (::close(fd) != 0 && written) {
+    written = false;
+    error = errno;
+  }
+  if (written && std::rename(temporary.c_str(), path.c_str()) != 0) {
+    written = false;
+    error = errno;
+  }
+  if (!written) {
+    ::unlink(temporary.c_str());
+    return fail_errno(error, path, ": cannot write: ", errno_text(error));
+  }
+  sync_directory_of(path);
+  return {};
+}
+
+}  // namespace vmsupport::detail
