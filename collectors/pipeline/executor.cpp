@@ -26,12 +26,20 @@ std::uint64_t expected_bytes(const Task& task) {
 
 // Items collected but not yet written may hold at most this much memory
 // (plus the one item the writer waits for, whatever its size).
-constexpr std::uint64_t k_memory_budget = 64ull << 20;
+constexpr std::uint64_t k_memory_budget = 32ull << 20;
+
+// A collected item and what the scrubber worked out for it in the worker.
+struct Done {
+  CollectedItem item;
+  std::unique_ptr<PreparedScrub> prepared;
+  std::uint64_t held = 0;  // bytes counted against the budget until written
+};
 
 class OrderedRun {
  public:
-  OrderedRun(const Plan& plan, const ExecutorSettings& settings, CollectContext& context)
-      : m_plan(plan), m_settings(settings), m_context(context), m_slots(plan.tasks.size()),
+  OrderedRun(const Plan& plan, const ExecutorSettings& settings, CollectContext& context,
+             const Scrubber& scrubber)
+      : m_plan(plan), m_settings(settings), m_context(context), m_scrubber(scrubber), m_slots(plan.tasks.size()),
         m_window(std::max(4u, settings.jobs * 4)) {}
 
   void worker() {
@@ -45,20 +53,25 @@ class OrderedRun {
         m_in_flight += expected_bytes(m_plan.tasks[index]);
       }
       CollectedItem item = run_one(m_plan.tasks[index]);
+      std::unique_ptr<PreparedScrub> prepared = m_scrubber.prepare(item);  // in parallel
+      // What the item really holds (a decompressed log is larger than planned).
+      const std::uint64_t held = item.content.size() * 2 + (prepared ? prepared->held_bytes() : 0);
       std::lock_guard lock(m_mutex);
-      m_slots[index] = std::move(item);
+      m_in_flight += held;
+      m_in_flight -= std::min(m_in_flight, expected_bytes(m_plan.tasks[index]));
+      m_slots[index] = Done{std::move(item), std::move(prepared), held};
       m_changed.notify_all();
     }
   }
 
   // Blocks until task `index` is done, then takes its item.
-  CollectedItem take(std::size_t index) {
+  Done take(std::size_t index) {
     std::unique_lock lock(m_mutex);
     m_changed.wait(lock, [&] { return m_slots[index].has_value(); });
-    CollectedItem item = std::move(*m_slots[index]);
+    Done item = std::move(*m_slots[index]);
     m_slots[index].reset();
     m_written = index + 1;
-    m_in_flight -= expected_bytes(m_plan.tasks[index]);
+    m_in_flight -= std::min(m_in_flight, item.held);
     m_changed.notify_all();
     return item;
   }
@@ -100,7 +113,8 @@ class OrderedRun {
   const Plan& m_plan;
   const ExecutorSettings& m_settings;
   CollectContext& m_context;
-  std::vector<std::optional<CollectedItem>> m_slots;
+  const Scrubber& m_scrubber;
+  std::vector<std::optional<Done>> m_slots;
   std::size_t m_window;
   std::mutex m_mutex;
   std::condition_variable m_changed;
@@ -137,14 +151,15 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
                           ProcessRunner& runner, Scrubber& scrubber, ArchiveWriter& writer,
                           std::vector<ItemRecord>& items) {
   CollectContext context{fs, runner, settings.deadline, settings.cancel};
-  OrderedRun run(plan, settings, context);
+  OrderedRun run(plan, settings, context, scrubber);
   std::vector<std::jthread> workers;
   for (unsigned i = 0; i < std::max(1u, settings.jobs); ++i) {
     workers.emplace_back([&run] { run.worker(); });
   }
   Result<void> outcome;
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
-    ScrubbedItem member = scrubber.scrub(run.take(i));
+    Done done = run.take(i);
+    ScrubbedItem member = scrubber.scrub_prepared(std::move(done.item), std::move(done.prepared));
     MemberDigest digest;
     if (!member.item().archive_path.empty()) {
       auto added = writer.add(member);

@@ -3,6 +3,8 @@
 #include "scrub/content_scrubber.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <unordered_map>
 
 #include "scrub/gunzip.h"
 #include "scrub/patterns.h"
@@ -11,25 +13,42 @@
 namespace vmsupport {
 namespace {
 
+// One replacement in a text. Most are known when the text is analysed;
+// addresses and host labels under a known domain get their pseudonyms when
+// the plan is applied, in bundle order.
 struct Span {
+  enum class Kind : std::uint8_t { fixed, address, host_label };
+  static constexpr std::uint8_t k_secret = 255;  // `category` of a masked secret
   std::size_t begin = 0;
   std::size_t end = 0;
-  std::string replacement;
-  std::string_view category;
-  // A host name extended back from a domain: what to replace when an earlier
-  // match already took the host label (the domain alone).
-  std::size_t fallback_begin = 0;
-  std::string fallback_replacement;
+  // fixed: the text; host_label: the domain's pseudonym, written after "<host pseudonym>."
+  const char* replacement = nullptr;
+  std::uint32_t replacement_size = 0;
+  std::uint32_t label_size = 0;      // host_label: the host label is [begin, begin + label_size)
+  std::uint32_t fallback_offset = 0;  // host_label: where the domain alone starts, from begin
+  Kind kind = Kind::fixed;
+  std::uint8_t category = 0;         // a Category, or k_secret
+  // Plans are held for every queued member: keep a span small.
+  std::string_view text() const { return {replacement, replacement_size}; }
+  std::string_view category_text() const {
+    return category == k_secret ? std::string_view("secret") : category_name(static_cast<Category>(category));
+  }
 };
+
+Span span_at(std::size_t begin, std::size_t end, Span::Kind kind = Span::Kind::fixed) {
+  Span span;
+  span.begin = begin;
+  span.end = end;
+  span.kind = kind;
+  return span;
+}
 
 bool is_label_char(char c) {
   const auto u = static_cast<unsigned char>(c);
   return (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z') || c == '-' || c == '.';
 }
 
-bool is_binary(std::string_view bytes) {
-  return bytes.find('\0') != std::string_view::npos;
-}
+bool is_binary(std::string_view bytes) { return bytes.find('\0') != std::string_view::npos; }
 
 std::string without_gz(const std::string& path) {
   return path.size() > 3 && path.ends_with(".gz") ? path.substr(0, path.size() - 3) : path;
@@ -45,10 +64,10 @@ std::vector<Span> merge(std::vector<Span> secrets, std::vector<Span> others) {
   std::size_t covered = 0;
   for (Span& span : others) {
     while (secret < secrets.size() && secrets[secret].end <= span.begin) out.push_back(std::move(secrets[secret++]));
-    if (span.begin < covered && !span.fallback_replacement.empty() && span.fallback_begin >= covered) {
-      span.begin = span.fallback_begin;
-      span.replacement = std::move(span.fallback_replacement);
-      span.category = "domain";
+    if (span.begin < covered && span.kind == Span::Kind::host_label && span.begin + span.fallback_offset >= covered) {
+      span.begin += span.fallback_offset;
+      span.kind = Span::Kind::fixed;
+      span.category = static_cast<std::uint8_t>(Category::domain);
     }
     if (span.begin < covered) continue;
     if (secret < secrets.size() && secrets[secret].begin < span.end) continue;
@@ -105,49 +124,93 @@ Result<std::unique_ptr<ContentScrubber>> ContentScrubber::create(const Inventory
   return scrubber;
 }
 
-std::string ContentScrubber::scrub_text(std::string_view text, ScrubCounts& counts) const {
+struct ContentScrubber::Plan {
+  std::vector<Span> spans;
+};
+
+struct ContentScrubber::Prepared final : PreparedScrub {
+  bool binary = false;  // left out: it cannot be scrubbed
+  Plan plan;
+  std::uint64_t held_bytes() const override { return plan.spans.capacity() * sizeof(Span); }
+};
+
+ContentScrubber::Plan ContentScrubber::analyse(std::string_view text) const {
   std::vector<Span> secrets;
-  for (const SecretSpan& s : find_secrets(text)) secrets.push_back(Span{s.begin, s.end, std::string(s.replacement), "secret", 0, {}});
+  for (const SecretSpan& s : find_secrets(text)) {
+    Span span = span_at(s.begin, s.end);
+    span.replacement = s.replacement.data();
+    span.replacement_size = static_cast<std::uint32_t>(s.replacement.size());
+    span.category = Span::k_secret;
+    secrets.push_back(std::move(span));
+  }
   std::vector<Span> others;
   for (NameMatch& m : m_names.find(text)) {
-    Span span{m.begin, m.end, std::move(m.replacement), category_name(m.category), 0, {}};
+    Span span = span_at(m.begin, m.end);
+    span.replacement = m.replacement.data();
+    span.replacement_size = static_cast<std::uint32_t>(m.replacement.size());
+    span.category = static_cast<std::uint8_t>(m.category);
     // A host name under a known domain: esx-prod-08.corp.example -> host-0007.domain-01.invalid
     if (m.category == Category::domain && m.begin > 1 && text[m.begin - 1] == '.' && !keeps(Category::host)) {
       std::size_t start = m.begin - 1;
       while (start > 0 && is_label_char(text[start - 1])) --start;
       while (start < m.begin - 1 && (text[start] == '.' || text[start] == '-')) ++start;
       const std::string_view label = text.substr(start, m.begin - 1 - start);
-      const bool numeric = label.find_first_not_of("0123456789.") == std::string_view::npos;
-      if (!label.empty() && !numeric) {
-        span.fallback_begin = span.begin;
-        span.fallback_replacement = span.replacement;
+      if (!label.empty() && label.find_first_not_of("0123456789.") != std::string_view::npos) {
+        span.kind = Span::Kind::host_label;
         span.begin = start;
-        span.replacement = m_map.pseudonym(Category::host, label) + "." + span.replacement;
-        span.category = "host";
+        span.fallback_offset = static_cast<std::uint32_t>(m.begin - start);
+        span.label_size = static_cast<std::uint32_t>(label.size());
+        span.category = static_cast<std::uint8_t>(Category::host);
       }
     }
     others.push_back(std::move(span));
   }
   for (const PatternMatch& p : find_patterns(text)) {
     if (keeps(p.category)) continue;
-    const std::string_view original = text.substr(p.begin, p.end - p.begin);
-    std::string pseudonym = m_map.pseudonym(p.category, original);
-    if (pseudonym != original) others.push_back(Span{p.begin, p.end, std::move(pseudonym), category_name(p.category), 0, {}});
+    Span span = span_at(p.begin, p.end, Span::Kind::address);
+    span.category = static_cast<std::uint8_t>(p.category);
+    others.push_back(std::move(span));
   }
+  return Plan{merge(std::move(secrets), std::move(others))};
+}
+
+std::string ContentScrubber::apply(std::string_view text, const Plan& plan, ScrubCounts& counts) const {
   std::string out;
   out.reserve(text.size() + text.size() / 16);
+  // Logs repeat the same few addresses: look each up in the shared map once.
+  std::unordered_map<std::string, std::string> seen;
   std::size_t at = 0;
-  for (const Span& span : merge(std::move(secrets), std::move(others))) {
+  for (const Span& span : plan.spans) {
     out.append(text.substr(at, span.begin - at));
-    out.append(span.replacement);
     at = span.end;
-    ++counts[std::string(span.category)];
+    if (span.kind == Span::Kind::fixed) {
+      out.append(span.text());
+    } else if (span.kind == Span::Kind::host_label) {
+      out.append(m_map.pseudonym(Category::host, text.substr(span.begin, span.label_size)));
+      out += '.';
+      out.append(span.text());
+    } else {
+      const auto address = static_cast<Category>(span.category);
+      const std::string_view original = text.substr(span.begin, span.end - span.begin);
+      std::string key = std::string(1, static_cast<char>('0' + span.category)) + std::string(original);
+      auto it = seen.find(key);
+      if (it == seen.end()) it = seen.emplace(std::move(key), m_map.pseudonym(address, original)).first;
+      out.append(it->second);
+      if (it->second == original) continue;  // a special address, kept
+    }
+    ++counts[std::string(span.category_text())];
   }
   out.append(text.substr(at));
   return out;
 }
 
-void ContentScrubber::scrub_content(CollectedItem& item, ScrubCounts& counts) {
+std::string ContentScrubber::scrub_text(std::string_view text, ScrubCounts& counts) const {
+  return apply(text, analyse(text), counts);
+}
+
+std::unique_ptr<PreparedScrub> ContentScrubber::prepare(CollectedItem& item) const {
+  if (item.archive_path.empty() || !item.link_target.empty()) return nullptr;
+  auto prepared = std::make_unique<Prepared>();
   if (is_gzip(item.content)) {
     auto plain = gunzip(item.content, m_settings.max_decompressed);
     if (plain && !is_binary(plain->bytes)) {
@@ -159,24 +222,36 @@ void ContentScrubber::scrub_content(CollectedItem& item, ScrubCounts& counts) {
       item.truncated = item.truncated || plain->truncated;
     }
   }
-  if (is_gzip(item.content) || is_binary(item.content)) {
-    ScrubCounts ignored;
-    const std::string path = scrub_text(item.archive_path, ignored);
+  prepared->binary = is_gzip(item.content) || is_binary(item.content);
+  if (!prepared->binary) prepared->plan = analyse(item.content);
+  return prepared;
+}
+
+void ContentScrubber::leave_out(CollectedItem& item) {
+  ScrubCounts ignored;
+  const std::string path = scrub_text(item.archive_path, ignored);
+  {
     std::lock_guard lock(m_report_mutex);
     m_report.left_out.emplace_back(path, "binary content cannot be scrubbed");
-    item.archive_path.clear();
-    item.content.clear();
-    item.status = Status::skipped;
-    item.reason = "binary content left out: it cannot be scrubbed (--no-scrub includes it)";
-    return;
   }
-  item.content = scrub_text(item.content, counts);
+  item.archive_path.clear();
+  item.content.clear();
+  item.status = Status::skipped;
+  item.reason = "binary content left out: it cannot be scrubbed (--no-scrub includes it)";
 }
 
 ScrubbedItem ContentScrubber::scrub(CollectedItem item) {
+  std::unique_ptr<PreparedScrub> prepared = prepare(item);
+  return scrub_prepared(std::move(item), std::move(prepared));
+}
+
+ScrubbedItem ContentScrubber::scrub_prepared(CollectedItem item, std::unique_ptr<PreparedScrub> prepared) {
   ScrubCounts counts;
   ScrubCounts path_counts;
-  if (!item.archive_path.empty() && item.link_target.empty()) scrub_content(item, counts);
+  if (const auto* mine = dynamic_cast<const Prepared*>(prepared.get())) {
+    if (mine->binary) leave_out(item);
+    else item.content = apply(item.content, mine->plan, counts);
+  }
   item.archive_path = scrub_text(item.archive_path, path_counts);
   item.link_target = scrub_text(item.link_target, path_counts);
   item.source = scrub_text(item.source, path_counts);

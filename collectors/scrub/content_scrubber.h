@@ -46,6 +46,8 @@ class ContentScrubber final : public Scrubber {
                                                          const ScrubSettings& settings, PseudonymMap& map);
 
   ScrubbedItem scrub(CollectedItem item) override;
+  std::unique_ptr<PreparedScrub> prepare(CollectedItem& item) const override;
+  ScrubbedItem scrub_prepared(CollectedItem item, std::unique_ptr<PreparedScrub> prepared) override;
   std::string description() const override;
   bool active() const override { return true; }
 
@@ -58,7 +60,11 @@ class ContentScrubber final : public Scrubber {
  private:
   ContentScrubber(ScrubSettings settings, PseudonymMap& map) : m_settings(std::move(settings)), m_map(map) {}
   bool keeps(Category category) const { return m_settings.keep.contains(category); }
-  void scrub_content(CollectedItem& item, ScrubCounts& counts);
+  struct Plan;      // where the replacements go in one text (content_scrubber.cpp)
+  struct Prepared;  // a member's plan, or the decision to leave it out
+  Plan analyse(std::string_view text) const;
+  std::string apply(std::string_view text, const Plan& plan, ScrubCounts& counts) const;
+  void leave_out(CollectedItem& item);
 
   ScrubSettings m_settings;
   PseudonymMap& m_map;

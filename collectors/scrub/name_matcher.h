@@ -26,7 +26,7 @@ struct NameEntry {
 struct NameMatch {
   std::size_t begin = 0;
   std::size_t end = 0;
-  std::string replacement;  // the pseudonym, in the encoding the name was found in
+  std::string_view replacement;  // the pseudonym, in the encoding the name was found in (owned by the matcher)
   Category category = Category::host;
 };
 

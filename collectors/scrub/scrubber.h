@@ -4,6 +4,8 @@
 // pass-through used with --no-scrub.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 
 #include "kinds/item.h"
@@ -11,6 +13,14 @@
 namespace vmsupport {
 
 class Scrubber;
+
+// What a scrubber worked out for one item ahead of time (see Scrubber::prepare).
+class PreparedScrub {
+ public:
+  virtual ~PreparedScrub() = default;
+  // Memory it holds, for the collection's memory budget.
+  virtual std::uint64_t held_bytes() const { return 0; }
+};
 
 class ScrubbedItem {
  public:
@@ -30,6 +40,14 @@ class Scrubber {
   virtual ~Scrubber() = default;
   // Replaces personal data in the item's content and path. Thread-safe.
   virtual ScrubbedItem scrub(CollectedItem item) = 0;
+  // The expensive, order-independent part of scrubbing (finding what to
+  // replace), for a worker thread; may decompress the item. The result goes
+  // to scrub_prepared(), which runs in bundle order so that pseudonyms are
+  // numbered the same way every run. Thread-safe; null when there is nothing.
+  virtual std::unique_ptr<PreparedScrub> prepare(CollectedItem&) const { return nullptr; }
+  virtual ScrubbedItem scrub_prepared(CollectedItem item, std::unique_ptr<PreparedScrub>) {
+    return scrub(std::move(item));
+  }
   // One line for README.txt and the summary, e.g. "not scrubbed (--no-scrub)".
   virtual std::string description() const = 0;
   virtual bool active() const = 0;
