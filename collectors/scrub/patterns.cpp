@@ -102,6 +102,7 @@ class Scanner {
   bool after_version_keyword(std::size_t p) const;
   std::size_t ipv4_end(std::size_t p) const;
   std::size_t dashed_ipv4_end(std::size_t p) const;
+  bool followed_by_file_extension(std::size_t end) const;
   std::size_t mac_end(std::size_t p, char separator) const;
   std::size_t mac_header_end(std::size_t p) const;
   std::size_t cisco_mac_end(std::size_t p) const;
@@ -180,13 +181,31 @@ std::size_t Scanner::ipv4_end(std::size_t p) const {
   if (!dotted_start_ok(p)) return 0;
   const std::size_t end = quad_end(p, '.');
   if (end == 0 || is_alnum(at(end)) || (at(end) == '.' && is_digit(at(end + 1)))) return 0;
+  if (followed_by_file_extension(end)) return 0;  // jackson-databind-2.13.2.2.jar
   return after_version_keyword(p) ? 0 : end;
+}
+
+// A version in a file name: ".jar", ".rpm", ".so" ... right after the quad.
+bool Scanner::followed_by_file_extension(std::size_t end) const {
+  static constexpr std::string_view k_extensions[] = {".jar", ".war", ".rpm", ".deb", ".so", ".vib",
+                                                      ".zip", ".tar", ".tgz", ".gz", ".whl", ".py"};
+  for (std::string_view extension : k_extensions) {
+    if (m_text.compare(end, extension.size(), extension) == 0 && !is_alnum(at(end + extension.size()))) return true;
+  }
+  return false;
 }
 
 // "dhcp-192-168-0-66", "ip-10-0-0-1.ec2.internal".
 std::size_t Scanner::dashed_ipv4_end(std::size_t p) const {
   const char prev = before(p, 1);
-  if (is_alnum(prev) || (prev == '-' && is_digit(before(p, 2)))) return 0;
+  if (is_alnum(prev)) return 0;
+  if (prev == '-' && is_digit(before(p, 2))) {
+    // Part of a longer dashed number (1-2-3-4-5), unless the digits end a
+    // word: "ec2-52-80-34-196.compute..." holds an address.
+    std::size_t k = 2;
+    while (is_digit(before(p, k))) ++k;
+    if (!has(before(p, k), k_alpha)) return 0;
+  }
   const std::size_t end = quad_end(p, '-');
   if (end == 0 || is_alnum(at(end)) || (at(end) == '-' && is_digit(at(end + 1)))) return 0;
   return after_version_keyword(p) ? 0 : end;
@@ -269,6 +288,9 @@ std::size_t Scanner::ipv6_end(std::size_t p) const {
   while (end > p && m_text[end - 1] == '.') --end;  // a sentence's full stop
   if (end - p >= 2 && m_text[end - 1] == ':' && m_text[end - 2] != ':') --end;  // "fe80::1: up"
   if (end - p < 2 || end - p > k_max_ipv6) return 0;
+  // "42:42::" in passwd's "gdm:x:42:42::/var/lib/gdm" is two fields and an
+  // empty one: a trailing "::" counts only before a prefix length ("fe80::/64").
+  if (end - p > 2 && m_text.compare(end - 2, 2, "::") == 0 && !(at(end) == '/' && is_digit(at(end + 1)))) return 0;
   char buffer[k_max_ipv6 + 1];
   std::memcpy(buffer, m_text.data() + p, end - p);
   buffer[end - p] = '\0';

@@ -22,8 +22,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <random>
 
 #include "scrub/address_forms.h"
+#include "util/sha256.h"
 #include "scrub/map_file.h"
 
 namespace vmsupport {
@@ -209,7 +211,8 @@ std::string PseudonymMap::make(Category category, std::string_view original) {
 std::string PseudonymMap::make_name(Category category, std::string_view original) {
   const std::string key = ascii_lower(original);
   if (const std::string* known_pseudonym = known(category, key)) return *known_pseudonym;
-  const std::uint64_t number = ++m_tables.counters[std::string(category_name(category))];
+  // A name first met inside an e-mail keeps the number it got there.
+  const std::uint64_t number = unit_number(key, std::string(category_name(category)));
   std::string pseudonym = name_pseudonym(category, number);
   remember(category, original, key, pseudonym);
   return pseudonym;
@@ -222,10 +225,20 @@ std::string PseudonymMap::make_email(std::string_view original) {
   }
   const std::string key = ascii_lower(original);
   if (const std::string* known_pseudonym = known(Category::email, key)) return *known_pseudonym;
-  const std::string user = make_name(Category::user, original.substr(0, at));
-  std::string pseudonym = user + '@' + make_name(Category::domain, original.substr(at + 1));
+  std::string pseudonym = email_part(Category::user, original.substr(0, at)) + '@' +
+                          email_part(Category::domain, original.substr(at + 1));
   remember(Category::email, original, key, pseudonym);
   return pseudonym;
+}
+
+// The local part or domain of an e-mail: the pseudonym of that name when it
+// is known, else a number of the name's space kept for it, without an entry
+// of its own: a name seen only inside an e-mail is not a name the scrubber
+// replaces elsewhere, so verify must not look for it elsewhere either.
+std::string PseudonymMap::email_part(Category category, std::string_view part) {
+  const std::string key = ascii_lower(part);
+  if (const std::string* known_pseudonym = known(category, key)) return *known_pseudonym;
+  return name_pseudonym(category, unit_number(key, std::string(category_name(category))));
 }
 
 std::string PseudonymMap::make_ipv4(std::string_view original) {
@@ -265,10 +278,22 @@ std::string PseudonymMap::make_ipv6(std::string_view original) {
     pseudo.low = unit_number(hex_text(address->low, 16), "ipv6-iid");
   } else {
     pseudo.high = ipv6_pseudo_net(unit_number(hex_text(address->high, 16), "ipv6-net"));
+    if (address->low > 0xffffffff) pseudo.low = hidden_interface_id(address->low);
   }
   std::string pseudonym = format_ipv6(pseudo);
   remember(Category::ipv6, original, key, pseudonym);
   return pseudonym;
+}
+
+// A global address's interface id names the machine (an EUI-64 one holds its
+// MAC): it becomes a keyed hash, the key kept in the map so it stays stable.
+// Small ids (::1, ::53, ::a:1, under 2^32), set by hand, say more as they are
+// and name nothing.
+std::uint64_t PseudonymMap::hidden_interface_id(std::uint64_t interface_id) {
+  std::uint64_t& key = m_tables.counters["ipv6-iid-key"];
+  while (key == 0) key = (std::uint64_t{std::random_device{}()} << 32) | std::random_device{}();
+  const std::string digest = sha256_hex(hex_text(key, 16) + hex_text(interface_id, 16));
+  return std::stoull(digest.substr(0, 12), nullptr, 16) | (std::uint64_t{1} << 48);  // never a small id
 }
 
 std::string PseudonymMap::make_mac(std::string_view original) {
@@ -325,8 +350,26 @@ Result<void> PseudonymMap::restore(const Entry& entry) {
     m_tables.units.try_emplace(numbers->space + '\t' + numbers->unit, numbers->number);
   }
   if (!numbers->space.empty()) raise_counter(numbers->space, numbers->number);
+  if (entry.category == Category::email) restore_email_parts(entry);
   remember(entry.category, entry.original, *key, entry.pseudonym);
   return {};
+}
+
+// The numbers an e-mail's parts got (see email_part), read back from its entry.
+void PseudonymMap::restore_email_parts(const Entry& entry) {
+  const std::size_t at = entry.original.rfind('@');
+  const std::size_t pseudo_at = entry.pseudonym.rfind('@');
+  if (at == std::string::npos || pseudo_at == std::string::npos) return;
+  const std::pair<Category, std::pair<std::string, std::string>> parts[] = {
+      {Category::user, {entry.original.substr(0, at), entry.pseudonym.substr(0, pseudo_at)}},
+      {Category::domain, {entry.original.substr(at + 1), entry.pseudonym.substr(pseudo_at + 1)}}};
+  for (const auto& [category, texts] : parts) {
+    const std::optional<std::uint64_t> number = name_number(category, texts.second);
+    if (!number) continue;
+    const std::string space(category_name(category));
+    m_tables.units.try_emplace(space + '\t' + ascii_lower(texts.first), *number);
+    raise_counter(space, *number);
+  }
 }
 
 }  // namespace vmsupport

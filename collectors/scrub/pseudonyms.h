@@ -78,10 +78,13 @@ class PseudonymMap {
   std::string make(Category category, std::string_view original);
   std::string make_name(Category category, std::string_view original);
   std::string make_email(std::string_view original);
+  std::string email_part(Category category, std::string_view part);
+  void restore_email_parts(const Entry& entry);
   std::string make_ipv4(std::string_view original);
   std::uint32_t pseudo_ipv4(std::uint32_t address, char separator, std::string_view original);
   std::string make_ipv6(std::string_view original);
   std::string make_mac(std::string_view original);
+  std::uint64_t hidden_interface_id(std::uint64_t interface_id);
   const std::string* known(Category category, const std::string& key) const;
   std::uint64_t unit_number(const std::string& unit, const std::string& space);
   void raise_counter(const std::string& space, std::uint64_t number);

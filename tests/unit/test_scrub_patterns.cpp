@@ -166,7 +166,9 @@ TEST_CASE("IPv6 addresses in every form inet_pton accepts are found") {
       {"::", {{"::", ipv6}}},
       {"listen [::]:22", {{"::", ipv6}}},
       {"fe80::1", {{"fe80::1", ipv6}}},
-      {"fe80::", {{"fe80::", ipv6}}},
+      {"fe80::", {}},  // a trailing "::" counts only before a prefix length
+      {"fe80::/10", {{"fe80::", ipv6}}},
+      {"gdm:x:42:42::/var/lib/gdm:/sbin/nologin", {}},
       {"::ffff:192.0.2.1", {{"::ffff:192.0.2.1", ipv6}}},
       {"64:ff9b::192.0.2.33", {{"64:ff9b::192.0.2.33", ipv6}}},
       {"FE80::250:56FF:FE9A:BCDE", {{"FE80::250:56FF:FE9A:BCDE", ipv6}}},
