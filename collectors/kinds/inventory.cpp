@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -279,9 +280,23 @@ std::vector<std::string> names_from_text(const InventorySource& source, const st
   return lines.empty() ? std::vector<std::string>{} : std::vector<std::string>{words_of(lines[0]).front()};
 }
 
+// UID_MIN of the root's /etc/login.defs: where real users start there
+// (500 on RHEL 6 and older, 1000 since).
+static std::optional<int> login_defs_uid_min(FileSystem& fs) {
+  auto content = fs.read("/etc/login.defs", 1 << 20);
+  if (!content) return std::nullopt;
+  for (const std::string& line : lines_of(content->bytes)) {
+    const std::vector<std::string> words = words_of(line);
+    if (words.size() == 2 && words[0] == "UID_MIN") return std::atoi(words[1].c_str());
+  }
+  return std::nullopt;
+}
+
 Inventory gather_inventory(const Manifest& manifest, FileSystem& fs) {
   Inventory inventory;
-  for (const InventorySource& source : manifest.inventory) {
+  const std::optional<int> uid_min = login_defs_uid_min(fs);
+  for (InventorySource source : manifest.inventory) {
+    if (source.take == "passwd" && uid_min && *uid_min > 0) source.min_uid = *uid_min;
     for (const std::string& path : expand_glob(fs, source.glob)) {
       if (source.take == "dir_name") {
         auto info = fs.stat(path);

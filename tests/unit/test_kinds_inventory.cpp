@@ -306,3 +306,14 @@ TEST_SUITE("unit") {
     CHECK(join(names_from_text(source_of({"", "xml_element", "name", 0, "", {}}), "<name>R&amp;D</name>")) == "R&D");
   }
 }
+
+TEST_SUITE("unit") {
+  TEST_CASE("real users start at the root's login.defs UID_MIN when it has one") {
+    const Manifest manifest = load("inventory:\n  - { category: user, glob: /etc/passwd, take: passwd, min_uid: 1000 }\n");
+    MemoryFileSystem fs;
+    fs.add_file("/etc/passwd", "root:x:0:0::/root:/bin/bash\nerating:x:500:500::/home/erating:/bin/bash\n");
+    CHECK(render(gather_inventory(manifest, fs)).empty());
+    fs.add_file("/etc/login.defs", "# shadow\nUID_MIN                   500\nUID_MAX 60000\n");
+    CHECK(render(gather_inventory(manifest, fs)) == "user erating");
+  }
+}
