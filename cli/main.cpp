@@ -30,6 +30,27 @@ Examples:
   vmsupport list --detect --root /mnt/esx # which platform, and why
 )";
 
+const char* k_scrub_footer = R"(
+Scrubs an existing bundle: one made with `vmsupport collect --no-scrub`, or by another
+tool such as ESXi's vm-support. The names to replace are read from the bundle's own
+files (esx.conf, /etc/hosts, each .vmx, /etc/passwd ...: the platform's inventory), as
+collect reads them from the host. Writes NAME-scrubbed.tgz (NAME scrubbed too) and its
+.sha256 beside BUNDLE, with a new manifest.json that `vmsupport verify` checks.
+
+Examples:
+  vmsupport scrub esx-esx01.corp.example-2026-11-23--08.00-12345.tgz  # a vm-support bundle
+  vmsupport verify esx-host-0001.domain-01.invalid-2026-11-23--08.00-12345-scrubbed.tgz \
+      --map /var/lib/vmsupport/map.json
+  vmsupport scrub vmsupport-esx01-20261123T065400Z.tgz --keep ip     # ours, made with --no-scrub
+  vmsupport scrub bundle.tgz -o /var/tmp/ --scrub-word ProjectX
+
+Exit codes:
+  0  scrubbed bundle written
+  2  usage error, or an input it cannot use (not a tar archive, damaged, cut short,
+     already scrubbed by vmsupport)
+  3  the scrubbed bundle could not be written, or interrupted (no partial file is left)
+)";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,6 +93,11 @@ int main(int argc, char** argv) {
       "  vmsupport unscrub < engineer-notes.txt\n"
       "  vmsupport unscrub --map /var/lib/vmsupport/map.json analysis.txt\n");
 
+  CLI::App* scrub = app.add_subcommand("scrub", "Scrub an existing bundle (ours made with --no-scrub, or vm-support's)");
+  add_scrub_options(*scrub, raw);
+  scrub->add_flag("-v,--verbose", raw.verbosity, "More log output on stderr (-vv: debug)");
+  scrub->footer(k_scrub_footer);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -81,5 +107,6 @@ int main(int argc, char** argv) {
   if (collect->parsed()) return run_collect(raw);
   if (list->parsed()) return run_list(raw);
   if (unscrub->parsed()) return run_unscrub(raw);
+  if (scrub->parsed()) return run_scrub(raw);
   return run_verify(raw);
 }

@@ -49,6 +49,41 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
   command.add_flag("-q,--quiet", raw.quiet, "Print only the bundle's path");
 }
 
+void add_scrub_options(CLI::App& command, RawOptions& raw) {
+  command.add_option("bundle", raw.bundle, "The bundle to scrub (.tgz, .tar.gz, .tar.zst, .tar), ours or vm-support's")
+      ->required();
+  command.add_option("-o,--output", raw.scrub_output, "Scrubbed bundle file, or a directory for it (default: beside BUNDLE)")
+      ->type_name("PATH");
+  command.add_option("--map", raw.map, "The pseudonym map, kept on this side (default STATE_DIR/map.json)")
+      ->type_name("FILE");
+  command.add_option("--keep", raw.keep, "Categories left as they are: ip, ipv4, ipv6, mac, email, host, domain, vm, user")
+      ->type_name("LIST");
+  command.add_option("--scrub-word", raw.scrub_words, "Also replace this word (repeat for more)")->type_name("WORD");
+  command.add_option("--scrub-words", raw.scrub_words_file, "Also replace each word of FILE (one per line)")
+      ->type_name("FILE");
+  command.add_option("--platform", raw.platform, "Use this platform's inventory and forbidden paths instead of detecting it")
+      ->type_name("NAME");
+  command.add_option("--state-dir", raw.state_dir, "Where vmsupport keeps its state (default /var/lib/vmsupport as root)")
+      ->type_name("DIR");
+  command.add_flag("-q,--quiet", raw.quiet, "Print only the scrubbed bundle's path");
+}
+
+Result<RescrubOptions> to_rescrub_options(const RawOptions& raw) {
+  RescrubOptions options;
+  options.input = raw.bundle;
+  options.output = raw.scrub_output;
+  options.platform = raw.platform;
+  const std::string state_dir = raw.state_dir.empty() ? default_state_dir() : raw.state_dir;
+  auto scrub = to_scrub_options(raw, state_dir);
+  if (!scrub) return std::unexpected(scrub.error());
+  options.scrub = std::move(*scrub);
+  options.scrub.enabled = true;
+  options.scrub.settings.max_decompressed = options.max_member;
+  options.given = {{"platform", raw.platform}, {"output", raw.scrub_output.empty() ? "beside the input" : raw.scrub_output},
+                   {"keep", raw.keep}, {"scrub_words", raw.scrub_words.size()}, {"state_dir", state_dir}};
+  return options;
+}
+
 std::string default_state_dir() {
   if (geteuid() == 0) return "/var/lib/vmsupport";
   if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return std::string(xdg) + "/vmsupport";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pipeline/collect.h"
+#include "pipeline/rescrub.h"
 
 namespace vmsupport::cli {
 
@@ -42,6 +43,8 @@ struct RawOptions {
   bool allow_unscrubbed = false;
   // unscrub
   std::vector<std::string> inputs;
+  // scrub: its -o (output's default above is collect's); "" = beside the input
+  std::string scrub_output;
 };
 
 // Adds the options that choose what to gather (shared by collect and list --plan).
@@ -49,11 +52,17 @@ void add_selection_options(CLI::App& command, RawOptions& raw);
 // Adds collect's own options.
 void add_collect_options(CLI::App& command, RawOptions& raw);
 
+// Adds the options of `scrub BUNDLE`.
+void add_scrub_options(CLI::App& command, RawOptions& raw);
+
 // The scrub options (--no-scrub, --keep, --scrub-word(s), --map).
 Result<ScrubOptions> to_scrub_options(const RawOptions& raw, const std::string& state_dir);
 
 // Converts and validates; fails with a message naming the option.
 Result<CollectOptions> to_collect_options(const RawOptions& raw);
+
+// Converts and validates the options of `scrub BUNDLE`; fails naming the option.
+Result<RescrubOptions> to_rescrub_options(const RawOptions& raw);
 
 // The default state directory: /var/lib/vmsupport as root, else the XDG state dir.
 std::string default_state_dir();

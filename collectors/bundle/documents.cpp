@@ -26,9 +26,27 @@ double seconds(std::chrono::milliseconds ms) { return static_cast<double>(ms.cou
 
 json item_json(const ItemRecord& item, const RunRecord& record) {
   const bool own = item.collector >= record.plan->collectors.size();
-  json j{{"collector", own ? std::string("vmsupport") : record.plan->collectors[item.collector].id},
-         {"source", item.source},
-         {"status", status_name(item.status)}};
+  return render_item_json(item, own ? std::string("vmsupport") : record.plan->collectors[item.collector].id);
+}
+
+json collector_json(const CollectorPlan& plan, const CollectorRecord& outcome) {
+  json j{{"id", plan.id},
+         {"group", plan.group},
+         {"kind", plan.kind},
+         {"spec", plan.spec},
+         {"defined_at", plan.mark.file + ":" + std::to_string(plan.mark.line)},
+         {"status", status_name(outcome.status)},
+         {"duration_s", seconds(outcome.duration)},
+         {"members", outcome.members},
+         {"bytes", outcome.bytes}};
+  if (!outcome.reason.empty()) j["reason"] = outcome.reason;
+  return j;
+}
+
+}  // namespace
+
+json render_item_json(const ItemRecord& item, const std::string& collector) {
+  json j{{"collector", collector}, {"source", item.source}, {"status", status_name(item.status)}};
   if (!item.reason.empty()) j["reason"] = item.reason;
   if (!is_valid_utf8(item.source)) j["source_base64"] = base64_encode(item.source);
   if (!item.path.empty()) {
@@ -50,22 +68,6 @@ json item_json(const ItemRecord& item, const RunRecord& record) {
   if (!item.mode.empty()) j["mode"] = item.mode;
   return j;
 }
-
-json collector_json(const CollectorPlan& plan, const CollectorRecord& outcome) {
-  json j{{"id", plan.id},
-         {"group", plan.group},
-         {"kind", plan.kind},
-         {"spec", plan.spec},
-         {"defined_at", plan.mark.file + ":" + std::to_string(plan.mark.line)},
-         {"status", status_name(outcome.status)},
-         {"duration_s", seconds(outcome.duration)},
-         {"members", outcome.members},
-         {"bytes", outcome.bytes}};
-  if (!outcome.reason.empty()) j["reason"] = outcome.reason;
-  return j;
-}
-
-}  // namespace
 
 void summarise_collectors(RunRecord& record) {
   record.collectors.assign(record.plan->collectors.size(), CollectorRecord{Status::skipped, {}, {}, 0, 0});

@@ -69,6 +69,9 @@ std::map<std::string, std::size_t> count_collectors(const RunRecord& record);
 // "40 ok, 2 truncated, 1 failed": non-zero counts in a fixed order.
 std::string format_counts(const std::map<std::string, std::size_t>& counts);
 
+// One item of manifest.json's "items" (also used by `vmsupport scrub`'s manifest).
+nlohmann::ordered_json render_item_json(const ItemRecord& item, const std::string& collector);
+
 std::string render_manifest_json(const RunRecord& record);
 std::string render_readme(const RunRecord& record);
 

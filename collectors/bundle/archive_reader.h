@@ -1,0 +1,57 @@
+// Reading an existing bundle (ours, or one made by another tool such as
+// ESXi's vm-support) as a stream through libarchive: tar, compressed with
+// any filter libarchive knows (gzip, zstd, xz, bzip2, none). One entry at a
+// time; an entry's data is read only when asked for, otherwise skipped.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "util/result.h"
+#include "util/units.h"
+
+struct archive;  // libarchive's handle
+
+namespace vmsupport {
+
+enum class EntryType { regular, directory, symlink, hardlink, other };
+
+struct ArchiveEntry {
+  std::string path;  // as stored, without a leading "./" or "/"
+  EntryType type = EntryType::regular;
+  std::uint64_t size = 0;  // bytes of data, for regular files
+  Clock::time_point mtime{};
+  std::string link_target;  // symlink target, or the path a hard link names
+};
+
+class ArchiveReader {
+ public:
+  // Opens `path` for reading. Fails when it cannot be opened or is not an archive.
+  static Result<std::unique_ptr<ArchiveReader>> open(const std::string& path);
+  ~ArchiveReader();
+  ArchiveReader(const ArchiveReader&) = delete;
+  ArchiveReader& operator=(const ArchiveReader&) = delete;
+
+  // The next entry, or nullopt at the end of the archive. Fails when the
+  // archive is damaged or cut short (the message names the file and where).
+  Result<std::optional<ArchiveEntry>> next();
+  // The current entry's data, at most `max_bytes` of it (the rest is skipped).
+  // Fails when the data cannot be read (damaged or cut short).
+  Result<std::string> read(std::uint64_t max_bytes);
+  // True once next() or read() has failed: the input, not the output, is at fault.
+  bool damaged() const { return m_damaged; }
+  const std::string& path() const { return m_path; }
+
+ private:
+  ArchiveReader(archive* handle, std::string path) : m_archive(handle), m_path(std::move(path)) {}
+  std::unexpected<Error> damage(const std::string& where);
+
+  archive* m_archive;
+  std::string m_path;
+  std::string m_current;
+  bool m_damaged = false;
+};
+
+}  // namespace vmsupport
