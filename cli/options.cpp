@@ -9,6 +9,15 @@
 
 namespace vmsupport::cli {
 
+// What to scrub: shared by collect and scrub.
+static void add_scrub_choices(CLI::App& command, RawOptions& raw) {
+  command.add_option("--keep", raw.keep, "Categories left as they are: ip, ipv4, ipv6, mac, email, host, domain, vm, user")
+      ->type_name("LIST");
+  command.add_option("--scrub-word", raw.scrub_words, "Also replace this word (repeat for more)")->type_name("WORD");
+  command.add_option("--scrub-words", raw.scrub_words_file, "Also replace each word of FILE (one per line)")
+      ->type_name("FILE");
+}
+
 void add_selection_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--root", raw.root, "Read the host's files under DIR (a mounted disk, a fixture)")
       ->type_name("DIR")->capture_default_str();
@@ -37,11 +46,7 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--timeout", raw.timeout, "Deadline for the whole run")->type_name("DURATION")->capture_default_str();
   command.add_option("-j,--jobs", raw.jobs, "Collectors run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
   command.add_flag("--no-scrub", raw.no_scrub, "Do not replace names, addresses and users, nor mask secrets (recorded in the bundle)");
-  command.add_option("--keep", raw.keep, "Categories left as they are: ip, ipv4, ipv6, mac, email, host, domain, vm, user")
-      ->type_name("LIST");
-  command.add_option("--scrub-word", raw.scrub_words, "Also replace this word (repeat for more)")->type_name("WORD");
-  command.add_option("--scrub-words", raw.scrub_words_file, "Also replace each word of FILE (one per line)")
-      ->type_name("FILE");
+  add_scrub_choices(command, raw);
   command.add_option("--map", raw.map, "The pseudonym map, kept on this side (default STATE_DIR/map.json)")
       ->type_name("FILE");
   command.add_option("--state-dir", raw.state_dir, "Where vmsupport keeps its state (default /var/lib/vmsupport as root)")
@@ -56,11 +61,7 @@ void add_scrub_options(CLI::App& command, RawOptions& raw) {
       ->type_name("PATH");
   command.add_option("--map", raw.map, "The pseudonym map, kept on this side (default STATE_DIR/map.json)")
       ->type_name("FILE");
-  command.add_option("--keep", raw.keep, "Categories left as they are: ip, ipv4, ipv6, mac, email, host, domain, vm, user")
-      ->type_name("LIST");
-  command.add_option("--scrub-word", raw.scrub_words, "Also replace this word (repeat for more)")->type_name("WORD");
-  command.add_option("--scrub-words", raw.scrub_words_file, "Also replace each word of FILE (one per line)")
-      ->type_name("FILE");
+  add_scrub_choices(command, raw);
   command.add_option("--platform", raw.platform, "Use this platform's inventory and forbidden paths instead of detecting it")
       ->type_name("NAME");
   command.add_option("--state-dir", raw.state_dir, "Where vmsupport keeps its state (default /var/lib/vmsupport as root)")

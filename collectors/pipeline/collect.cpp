@@ -34,21 +34,12 @@ std::string bundle_name(const CollectOptions& options, const HostFacts& host, co
   return name + hostname + "-" + format_compact_utc(when);
 }
 
-// Adds a generated document (README.txt, manifest.json, vmsupport.log) as a member.
+// Adds a document through the shared add_document, keeping its record.
 Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer,
                           const std::string& path, std::string content) {
-  CollectedItem item;
-  item.source = "vmsupport";
-  item.archive_path = path;
-  item.original_size = content.size();
-  item.content = std::move(content);
-  item.mtime = Clock::now();
-  ScrubbedItem member = scrubber.scrub(std::move(item));
-  auto digest = writer.add(member);
-  if (!digest) return std::unexpected(digest.error());
-  ItemRecord document = record_of(member, *digest);
-  document.collector = SIZE_MAX;  // not a manifest collector
-  record.items.push_back(document);
+  auto document = vmsupport::add_document(scrubber, writer, path, std::move(content));
+  if (!document) return std::unexpected(document.error());
+  record.items.push_back(std::move(*document));
   return {};
 }
 

@@ -147,6 +147,22 @@ ItemRecord record_of(const ScrubbedItem& member, const MemberDigest& digest) {
   return record;
 }
 
+Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
+                                std::string content) {
+  CollectedItem item;
+  item.source = "vmsupport";
+  item.archive_path = path;
+  item.original_size = content.size();
+  item.content = std::move(content);
+  item.mtime = Clock::now();
+  ScrubbedItem member = scrubber.scrub(std::move(item));
+  auto digest = writer.add(member);
+  if (!digest) return std::unexpected(digest.error());
+  ItemRecord document = record_of(member, *digest);
+  document.collector = SIZE_MAX;  // not a manifest collector
+  return document;
+}
+
 Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, FileSystem& fs,
                           ProcessRunner& runner, Scrubber& scrubber, ArchiveWriter& writer,
                           std::vector<ItemRecord>& items) {

@@ -28,6 +28,11 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
                           ProcessRunner& runner, Scrubber& scrubber, ArchiveWriter& writer,
                           std::vector<ItemRecord>& items);
 
+// Adds a document the tool writes itself (README.txt, manifest.json, ...) as
+// the member `path`, through the scrubber; its record has no collector.
+Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
+                                std::string content);
+
 // Records a generated document (README.txt, manifest.json...) going in unscrubbed
 // form through the scrubber and into the archive.
 ItemRecord record_of(const ScrubbedItem& member, const MemberDigest& digest);

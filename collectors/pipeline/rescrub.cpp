@@ -105,21 +105,12 @@ Result<BundleSurvey> survey_input(const std::string& input,
   return survey;
 }
 
-// Adds a generated document as a member, through the scrubber.
+// Adds a document through the shared add_document, keeping its record.
 Result<void> add_document(RescrubRecord& record, Scrubber& scrubber, ArchiveWriter& writer,
                           const std::string& path, std::string content) {
-  CollectedItem item;
-  item.source = "vmsupport";
-  item.archive_path = path;
-  item.original_size = content.size();
-  item.content = std::move(content);
-  item.mtime = Clock::now();
-  ScrubbedItem member = scrubber.scrub(std::move(item));
-  auto digest = writer.add(member);
-  if (!digest) return std::unexpected(digest.error());
-  ItemRecord document = record_of(member, *digest);
-  document.collector = SIZE_MAX;  // not a member of the input
-  record.items.push_back(document);
+  auto document = vmsupport::add_document(scrubber, writer, path, std::move(content));
+  if (!document) return std::unexpected(document.error());
+  record.items.push_back(std::move(*document));
   return {};
 }
 
