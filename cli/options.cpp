@@ -9,8 +9,12 @@
 
 namespace vmsupport::cli {
 
-// What to scrub: shared by collect and scrub.
+// What to scrub and where the map is kept: shared by collect and scrub.
 static void add_scrub_choices(CLI::App& command, RawOptions& raw) {
+  command.add_option("--map", raw.map, "The pseudonym map, kept on this side (default STATE_DIR/map.json)")
+      ->type_name("FILE");
+  command.add_option("--state-dir", raw.state_dir, "Where vmsupport keeps its state (default /var/lib/vmsupport as root)")
+      ->type_name("DIR");
   command.add_option("--keep", raw.keep, "Categories left as they are: ip, ipv4, ipv6, mac, email, host, domain, vm, user")
       ->type_name("LIST");
   command.add_option("--scrub-word", raw.scrub_words, "Also replace this word (repeat for more)")->type_name("WORD");
@@ -47,10 +51,6 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
   command.add_option("-j,--jobs", raw.jobs, "Collectors run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
   command.add_flag("--no-scrub", raw.no_scrub, "Do not replace names, addresses and users, nor mask secrets (recorded in the bundle)");
   add_scrub_choices(command, raw);
-  command.add_option("--map", raw.map, "The pseudonym map, kept on this side (default STATE_DIR/map.json)")
-      ->type_name("FILE");
-  command.add_option("--state-dir", raw.state_dir, "Where vmsupport keeps its state (default /var/lib/vmsupport as root)")
-      ->type_name("DIR");
   command.add_flag("-q,--quiet", raw.quiet, "Print only the bundle's path");
 }
 
@@ -59,13 +59,9 @@ void add_scrub_options(CLI::App& command, RawOptions& raw) {
       ->required();
   command.add_option("-o,--output", raw.scrub_output, "Scrubbed bundle file, or a directory for it (default: beside BUNDLE)")
       ->type_name("PATH");
-  command.add_option("--map", raw.map, "The pseudonym map, kept on this side (default STATE_DIR/map.json)")
-      ->type_name("FILE");
   add_scrub_choices(command, raw);
   command.add_option("--platform", raw.platform, "Use this platform's inventory and forbidden paths instead of detecting it")
       ->type_name("NAME");
-  command.add_option("--state-dir", raw.state_dir, "Where vmsupport keeps its state (default /var/lib/vmsupport as root)")
-      ->type_name("DIR");
   command.add_flag("-q,--quiet", raw.quiet, "Print only the scrubbed bundle's path");
 }
 

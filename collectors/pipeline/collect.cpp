@@ -136,7 +136,6 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
     return failed(k_exit_no_bundle, Error{"interrupted: no bundle written (the partial file was removed)", {}, 0});
   }
   // 8. Add vmsupport.log, scrub-report.json, README.txt and manifest.json.
-  record.scrub = scrub->scrubber->description();
   if (auto ok = add_documents(record, *scrub, **writer, log); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
