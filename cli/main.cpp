@@ -1,5 +1,6 @@
 // vmsupport's entry point: the CLI11 command tree and the dispatch to commands.
 #include <CLI/CLI.hpp>
+#include <malloc.h>
 
 #include "commands.h"
 
@@ -55,6 +56,12 @@ Exit codes:
 
 int main(int argc, char** argv) {
   using namespace vmsupport::cli;
+  // Chunk buffers are large and short-lived: give them back to the system at
+  // once. A fixed threshold also stops glibc from raising it after the first
+  // free, which would keep every later buffer on the heap (a third more peak
+  // memory in scripts/bench-collect.sh); two arenas are enough for the workers.
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
+  mallopt(M_ARENA_MAX, 2);
   CLI::App app{"vmsupport: gather a diagnostic bundle from a VMware or Linux host for a support case"};
   app.set_version_flag("--version", VMSUPPORT_VERSION);
   app.require_subcommand(1);

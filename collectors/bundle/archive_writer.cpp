@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "util/sha256.h"
 
@@ -156,7 +157,7 @@ Result<MemberDigest> ArchiveWriter::add(const ScrubbedItem& member) {
   } else {
     archive_entry_set_filetype(entry, AE_IFREG);
     archive_entry_set_perm(entry, 0644);
-    archive_entry_set_size(entry, static_cast<la_int64_t>(item.content.size()));
+    archive_entry_set_size(entry, static_cast<la_int64_t>(item.content_size()));
   }
   int status = archive_write_header(a, entry);
   archive_entry_free(entry);
@@ -164,16 +165,51 @@ Result<MemberDigest> ArchiveWriter::add(const ScrubbedItem& member) {
     return fail_errno(m_state->write_errno, "cannot write ", where(*m_state), ": ",
                       archive_error_string(a));
   }
-  std::size_t done = 0;
-  while (done < item.content.size()) {
-    const la_ssize_t n = archive_write_data(a, item.content.data() + done, item.content.size() - done);
+  if (!item.link_target.empty()) return MemberDigest{0, sha256_hex("")};
+  if (!item.body) {
+    if (auto ok = write_data(item.content); !ok) return std::unexpected(ok.error());
+    return MemberDigest{item.content.size(), sha256_hex(item.content)};
+  }
+  return write_range(*item.body);
+}
+
+Result<void> ArchiveWriter::write_data(std::string_view bytes) {
+  archive* a = m_state->writer;
+  while (!bytes.empty()) {
+    const la_ssize_t n = archive_write_data(a, bytes.data(), bytes.size());
     if (n <= 0) {
       return fail_errno(m_state->write_errno, "cannot write ", where(*m_state), ": ",
                         archive_error_string(a) ? archive_error_string(a) : "short write");
     }
-    done += static_cast<std::size_t>(n);
+    bytes.remove_prefix(static_cast<std::size_t>(n));
   }
-  return MemberDigest{item.content.size(), sha256_hex(item.content)};
+  return {};
+}
+
+// Streams a file range; a file that shrank since it was opened is padded
+// with NUL bytes to the size already written in the member's header.
+Result<MemberDigest> ArchiveWriter::write_range(const FileRange& range) {
+  Sha256 hash;
+  std::uint64_t copied = 0;
+  std::optional<Error> write_error;
+  (void)for_each_chunk(range, k_chunk_size, [&](std::string_view chunk) -> Result<void> {
+    hash.update(chunk);
+    auto ok = write_data(chunk);
+    if (!ok) write_error = ok.error();
+    copied += ok ? chunk.size() : 0;
+    return ok;
+  });
+  if (write_error) return std::unexpected(*write_error);
+  MemberDigest digest{range.length, {}, range.length - copied};
+  const std::string zeros(std::min<std::uint64_t>(digest.padded, k_chunk_size), '\0');
+  for (std::uint64_t left = digest.padded; left > 0;) {
+    const std::string_view part(zeros.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, zeros.size())));
+    hash.update(part);
+    if (auto ok = write_data(part); !ok) return std::unexpected(ok.error());
+    left -= part.size();
+  }
+  digest.sha256 = hash.hex_digest();
+  return digest;
 }
 
 Result<CommittedBundle> ArchiveWriter::commit() {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "scrub/scrubber.h"
 #include "util/result.h"
@@ -21,6 +22,7 @@ const char* compression_extension(Compression compression);
 struct MemberDigest {
   std::uint64_t size = 0;
   std::string sha256;
+  std::uint64_t padded = 0;  // NUL bytes written for a file that shrank (or failed) while read
 };
 
 struct CommittedBundle {
@@ -53,6 +55,8 @@ class ArchiveWriter {
 
  private:
   explicit ArchiveWriter(std::unique_ptr<State> state);
+  Result<void> write_data(std::string_view bytes);
+  Result<MemberDigest> write_range(const FileRange& range);
   std::unique_ptr<State> m_state;
 };
 

@@ -5,6 +5,8 @@
 // unit tests can use MemoryFileSystem; end-to-end tests use real fixture trees.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "host/spool.h"
 #include "util/result.h"
 #include "util/units.h"
 
@@ -37,6 +40,15 @@ struct FileContent {
   Clock::time_point mtime{};
 };
 
+// A regular file opened to be read later in chunks: the range holds its
+// newest `max_bytes`, up to the size it had when opened.
+struct OpenedFile {
+  FileRange range;
+  std::uint64_t original_size = 0;
+  bool truncated = false;
+  Clock::time_point mtime{};
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -53,6 +65,9 @@ class FileSystem {
   // Files that report size 0 (/proc, /sys) are read up to `max_bytes`.
   // Fails on anything that is not a regular file, and on read errors.
   virtual Result<FileContent> read(const std::string& path, std::uint64_t max_bytes) = 0;
+  // Opens a regular file for reading in chunks (large files are never held
+  // whole). Fails like read(), and on files that report size 0 (use read()).
+  virtual Result<OpenedFile> open(const std::string& path, std::uint64_t max_bytes) = 0;
 };
 
 // The real host, rooted at a directory.
@@ -63,12 +78,15 @@ class RootedFileSystem final : public FileSystem {
   Result<FileInfo> stat(const std::string& path, bool follow = true) override;
   Result<std::vector<std::string>> list_dir(const std::string& path) override;
   Result<FileContent> read(const std::string& path, std::uint64_t max_bytes) override;
+  Result<OpenedFile> open(const std::string& path, std::uint64_t max_bytes) override;
   // `path` resolved inside the root (symlinks followed), as a path inside the root.
   Result<std::string> resolve(const std::string& path, bool follow_last = true) const;
   // The host path of a path inside the root ("/" root + "/etc" -> "/etc").
   std::string host_path(const std::string& inside) const;
 
  private:
+  // Opens a regular file confined to the root; `opened` gets its fstat.
+  Result<int> open_regular(const std::string& path, struct stat& opened) const;
   std::string m_root;  // no trailing slash; "" for "/"
   std::string m_display_root;
 };
@@ -86,6 +104,8 @@ class MemoryFileSystem final : public FileSystem {
   Result<FileInfo> stat(const std::string& path, bool follow = true) override;
   Result<std::vector<std::string>> list_dir(const std::string& path) override;
   Result<FileContent> read(const std::string& path, std::uint64_t max_bytes) override;
+  // The file's bytes in a memory file (memfd).
+  Result<OpenedFile> open(const std::string& path, std::uint64_t max_bytes) override;
 
  private:
   struct Node {

@@ -1,4 +1,7 @@
 // MemoryFileSystem: the in-memory twin of RootedFileSystem for unit tests.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 
@@ -61,6 +64,23 @@ Result<FileContent> MemoryFileSystem::read(const std::string& path, std::uint64_
   content.bytes = content.truncated ? all.substr(all.size() - max_bytes) : all;
   content.mtime = info->mtime;
   return content;
+}
+
+Result<OpenedFile> MemoryFileSystem::open(const std::string& path, std::uint64_t max_bytes) {
+  auto content = read(path, max_bytes);
+  if (!content) return std::unexpected(content.error());
+  const int fd = memfd_create("vmsupport-memory-fs", MFD_CLOEXEC);
+  if (fd < 0) return fail_errno(errno, path, ": memfd_create: ", errno_text(errno));
+  auto owned = std::make_shared<detail::UniqueFd>(fd);
+  if (::write(fd, content->bytes.data(), content->bytes.size()) != static_cast<ssize_t>(content->bytes.size())) {
+    return fail_errno(errno, path, ": cannot fill the memory file");
+  }
+  OpenedFile file;
+  file.range = FileRange{std::move(owned), 0, content->bytes.size()};
+  file.original_size = content->original_size;
+  file.truncated = content->truncated;
+  file.mtime = content->mtime;
+  return file;
 }
 
 }  // namespace vmsupport

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <deque>
+#include <utility>
 
 #include "host/filesystem.h"
 #include "manifest/glob.h"
@@ -198,7 +199,7 @@ Result<std::vector<std::string>> RootedFileSystem::list_dir(const std::string& p
   return names;
 }
 
-Result<FileContent> RootedFileSystem::read(const std::string& path, std::uint64_t max_bytes) {
+Result<int> RootedFileSystem::open_regular(const std::string& path, struct stat& opened) const {
   auto resolved = resolve(path);
   if (!resolved) return std::unexpected(resolved.error());
   const std::string host = host_path(*resolved);
@@ -209,10 +210,33 @@ Result<FileContent> RootedFileSystem::read(const std::string& path, std::uint64_
   }
   FdGuard fd{open_confined(m_root, *resolved, host)};
   if (fd.fd < 0) return fail_errno(errno, path, ": ", errno_text(errno));
-  struct stat opened {};
   if (fstat(fd.fd, &opened) != 0 || !S_ISREG(opened.st_mode)) {
     return fail(path, ": changed into a non-regular file while opening");
   }
+  return std::exchange(fd.fd, -1);
+}
+
+Result<OpenedFile> RootedFileSystem::open(const std::string& path, std::uint64_t max_bytes) {
+  struct stat opened {};
+  auto fd = open_regular(path, opened);
+  if (!fd) return std::unexpected(fd.error());
+  auto owned = std::make_shared<detail::UniqueFd>(*fd);
+  const auto size = static_cast<std::uint64_t>(opened.st_size);
+  if (size == 0) return fail_errno(EINVAL, path, ": reports size 0: read it whole instead");
+  OpenedFile file;
+  file.original_size = size;
+  file.mtime = mtime_of(opened);
+  file.truncated = size > max_bytes;
+  const std::uint64_t offset = file.truncated ? size - max_bytes : 0;
+  file.range = FileRange{std::move(owned), offset, size - offset};
+  return file;
+}
+
+Result<FileContent> RootedFileSystem::read(const std::string& path, std::uint64_t max_bytes) {
+  struct stat opened {};
+  auto opened_fd = open_regular(path, opened);
+  if (!opened_fd) return std::unexpected(opened_fd.error());
+  FdGuard fd{*opened_fd};
   const auto size = static_cast<std::uint64_t>(opened.st_size);
   if (size == 0) {
     auto content = read_pseudo(fd.fd, max_bytes, path);

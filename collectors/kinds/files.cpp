@@ -174,33 +174,48 @@ std::string describe_file_entry(const EntrySpec& entry) {
   return spec.glob + (spec.recursive ? " (recursive)" : "");
 }
 
+namespace {
+
+// What every read of a file records: where it goes, or why it does not.
+template <typename Read>
+bool record_read(CollectedItem& item, const Task& task, const Read& read) {
+  if (!read) {
+    const int code = read.error().code;
+    item.status = code == ENOENT || code == EINVAL ? Status::skipped : Status::failed;
+    item.reason = read.error().message;
+    return false;
+  }
+  item.archive_path = task.archive_path;
+  item.original_size = read->original_size;
+  item.truncated = read->truncated;
+  item.mtime = read->mtime;
+  if (item.truncated) {
+    const std::uint64_t kept = std::min(item.original_size, std::get<FileTask>(task.work).max_bytes);
+    item.status = Status::truncated;
+    item.reason = "kept the newest " + format_size(kept) + " of " + format_size(item.original_size);
+  }
+  return true;
+}
+
+}  // namespace
+
 CollectedItem collect_file(const Task& task, const FileTask& file, CollectContext& context) {
   const auto start = std::chrono::steady_clock::now();
   CollectedItem item;
   item.collector = task.collector;
   item.source = task.source;
-  auto content = context.fs.read(file.resolved, file.max_bytes);
-  item.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
-  if (!content) {
-    const int code = content.error().code;
-    item.status = code == ENOENT || code == EINVAL ? Status::skipped : Status::failed;
-    item.reason = content.error().message;
+  if (std::min(file.size, file.max_bytes) > k_in_memory_limit) {
+    // A large file stays on disk, open, until it is scrubbed and written.
+    auto opened = context.fs.open(file.resolved, file.max_bytes);
+    if (record_read(item, task, opened)) item.body = std::move(opened->range);
     return item;
   }
-  item.archive_path = task.archive_path;
-  item.original_size = content->original_size;
-  item.truncated = content->truncated;
-  item.mtime = content->mtime;
+  auto content = context.fs.read(file.resolved, file.max_bytes);
+  item.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  if (!record_read(item, task, content)) return item;
   item.content = std::move(content->bytes);
-  if (item.truncated) {
-    item.status = Status::truncated;
-    item.reason = "kept the newest " + format_size(item.content.size()) + " of " +
-                  format_size(item.original_size);
-  }
   if (content->changed_while_read) {
-    item.reason += std::string(item.reason.empty() ? "" : "; ") +
-                   "changed while read (read up to its size when opened)";
+    item.reason += std::string(item.reason.empty() ? "" : "; ") + "changed while read (read up to its size when opened)";
   }
   return item;
 }

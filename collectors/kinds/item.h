@@ -1,5 +1,6 @@
 // What a collector hands on: one CollectedItem per file, command or skip,
-// carrying its bytes (if any) and its outcome. Items go to the scrubber,
+// carrying its bytes (if any: in memory, or a file range when large) and its
+// outcome. Items go to the scrubber,
 // never straight to the archive.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "host/spool.h"
 #include "util/units.h"
 
 namespace vmsupport {
@@ -28,6 +30,7 @@ struct CollectedItem {
   std::string archive_path;      // relative to the bundle's top directory; "" = no member
   std::string link_target;       // non-empty: the member is a symlink to this relative path
   std::string content;
+  std::optional<FileRange> body;  // set: the bytes are here, too large for `content`
   Status status = Status::ok;
   std::string reason;            // why skipped / failed / truncated
   std::uint64_t original_size = 0;
@@ -36,6 +39,9 @@ struct CollectedItem {
   std::chrono::milliseconds duration{0};
   std::optional<int> exit_code;  // commands only
   std::string mode;              // commands only: host, files_only, chroot
+
+  // Bytes of the content, wherever it is held.
+  std::uint64_t content_size() const { return body ? body->length : content.size(); }
 };
 
 }  // namespace vmsupport

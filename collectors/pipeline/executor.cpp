@@ -13,10 +13,12 @@
 namespace vmsupport {
 namespace {
 
-// Bytes a task is expected to hold in memory until it is written.
+// Bytes a task is expected to hold in memory until it is written: a large
+// file is streamed through chunk buffers.
 std::uint64_t expected_bytes(const Task& task) {
   if (const auto* file = std::get_if<FileTask>(&task.work)) {
-    return file->size == 0 ? 64 << 10 : std::min(file->size, file->max_bytes);
+    const std::uint64_t size = std::min(file->size, file->max_bytes);
+    return file->size == 0 ? 64 << 10 : size > k_in_memory_limit ? 4 * k_chunk_size : size;
   }
   if (const auto* command = std::get_if<CommandTask>(&task.work)) {
     return std::min<std::uint64_t>(command->max_bytes, 1 << 20);
@@ -26,22 +28,23 @@ std::uint64_t expected_bytes(const Task& task) {
 
 // Items collected but not yet written may hold at most this much memory
 // (plus the one item the writer waits for, whatever its size).
-constexpr std::uint64_t k_memory_budget = 32ull << 20;
+constexpr std::uint64_t k_memory_budget = 24ull << 20;
 
-// A collected item and what the scrubber worked out for it in the worker.
+// A scrubbed item waiting for the writer.
 struct Done {
-  CollectedItem item;
-  std::unique_ptr<PreparedScrub> prepared;
+  ScrubbedItem member;
   std::uint64_t held = 0;  // bytes counted against the budget until written
 };
 
 class OrderedRun {
  public:
   OrderedRun(const Plan& plan, const ExecutorSettings& settings, CollectContext& context,
-             const Scrubber& scrubber)
+             Scrubber& scrubber)
       : m_plan(plan), m_settings(settings), m_context(context), m_scrubber(scrubber), m_slots(plan.tasks.size()),
         m_window(std::max(4u, settings.jobs * 4)) {}
 
+  // Collects and prepares items in parallel; applies the scrubber in plan
+  // order (pseudonyms are numbered the same way every run), off the writer.
   void worker() {
     while (true) {
       std::size_t index = 0;
@@ -52,28 +55,35 @@ class OrderedRun {
         index = m_next++;
         m_in_flight += expected_bytes(m_plan.tasks[index]);
       }
+      std::uint64_t held = expected_bytes(m_plan.tasks[index]);
       CollectedItem item = run_one(m_plan.tasks[index]);
       std::unique_ptr<PreparedScrub> prepared = m_scrubber.prepare(item);  // in parallel
       // What the item really holds (a decompressed log is larger than planned).
-      const std::uint64_t held = item.content.size() * 2 + (prepared ? prepared->held_bytes() : 0);
+      held = recount(held, item.content.size() * 2 + (prepared ? prepared->held_bytes() : 0));
+      {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_stop || m_applied == index; });
+        if (m_stop) return;
+      }
+      ScrubbedItem member = m_scrubber.scrub_prepared(std::move(item), std::move(prepared));
+      held = recount(held, member.item().content.size());
       std::lock_guard lock(m_mutex);
-      m_in_flight += held;
-      m_in_flight -= std::min(m_in_flight, expected_bytes(m_plan.tasks[index]));
-      m_slots[index] = Done{std::move(item), std::move(prepared), held};
+      m_applied = index + 1;
+      m_slots[index].emplace(Done{std::move(member), held});
       m_changed.notify_all();
     }
   }
 
-  // Blocks until task `index` is done, then takes its item.
+  // Blocks until task `index` is scrubbed, then takes it.
   Done take(std::size_t index) {
     std::unique_lock lock(m_mutex);
     m_changed.wait(lock, [&] { return m_slots[index].has_value(); });
-    Done item = std::move(*m_slots[index]);
+    Done done = std::move(*m_slots[index]);
     m_slots[index].reset();
     m_written = index + 1;
-    m_in_flight -= std::min(m_in_flight, item.held);
+    m_in_flight -= std::min(m_in_flight, done.held);
     m_changed.notify_all();
-    return item;
+    return done;
   }
 
   void stop() {
@@ -88,6 +98,14 @@ class OrderedRun {
     if (index == m_written) return true;
     return index < m_written + m_window &&
            m_in_flight + expected_bytes(m_plan.tasks[index]) <= k_memory_budget;
+  }
+
+  // Replaces what an item was counted for with what it holds now.
+  std::uint64_t recount(std::uint64_t was, std::uint64_t now) {
+    std::lock_guard lock(m_mutex);
+    m_in_flight = m_in_flight - std::min(m_in_flight, was) + now;
+    m_changed.notify_all();
+    return now;
   }
 
   CollectedItem run_one(const Task& task) {
@@ -105,7 +123,7 @@ class OrderedRun {
     }
     CollectedItem item = collect_task(task, m_context);
     if (is_failure(item.status)) spdlog::warn("{}: {}", item.source, item.reason);
-    spdlog::debug("{} {} [{} B, {} ms]{}{}", status_name(item.status), item.source, item.content.size(),
+    spdlog::debug("{} {} [{} B, {} ms]{}{}", status_name(item.status), item.source, item.content_size(),
                   item.duration.count(), item.reason.empty() ? "" : ": ", item.reason);
     return item;
   }
@@ -113,13 +131,14 @@ class OrderedRun {
   const Plan& m_plan;
   const ExecutorSettings& m_settings;
   CollectContext& m_context;
-  const Scrubber& m_scrubber;
+  Scrubber& m_scrubber;
   std::vector<std::optional<Done>> m_slots;
   std::size_t m_window;
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::size_t m_next = 0;
   std::size_t m_written = 0;
+  std::size_t m_applied = 0;
   std::uint64_t m_in_flight = 0;
   bool m_stop = false;
 };
@@ -144,6 +163,10 @@ ItemRecord record_of(const ScrubbedItem& member, const MemberDigest& digest) {
   record.duration = item.duration;
   record.exit_code = item.exit_code;
   record.mode = item.mode;
+  if (digest.padded > 0) {
+    record.reason += std::string(record.reason.empty() ? "" : "; ") + "the last " + format_size(digest.padded) +
+                     " could not be read (the file shrank or a read failed): written as NUL bytes";
+  }
   return record;
 }
 
@@ -174,8 +197,7 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
   }
   Result<void> outcome;
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
-    Done done = run.take(i);
-    ScrubbedItem member = scrubber.scrub_prepared(std::move(done.item), std::move(done.prepared));
+    const ScrubbedItem member = std::move(run.take(i).member);
     MemberDigest digest;
     if (!member.item().archive_path.empty()) {
       auto added = writer.add(member);

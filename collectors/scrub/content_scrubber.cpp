@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 
 #include "scrub/gunzip.h"
@@ -129,7 +130,8 @@ struct ContentScrubber::Plan {
 };
 
 struct ContentScrubber::Prepared final : PreparedScrub {
-  bool binary = false;  // left out: it cannot be scrubbed
+  bool binary = false;    // left out: it cannot be scrubbed
+  bool streamed = false;  // a large body, scrubbed chunk by chunk in bundle order
   Plan plan;
   std::uint64_t held_bytes() const override { return plan.spans.capacity() * sizeof(Span); }
 };
@@ -208,23 +210,120 @@ std::string ContentScrubber::scrub_text(std::string_view text, ScrubCounts& coun
   return apply(text, analyse(text), counts);
 }
 
+// A gzip member becomes its decompressed text (in memory, or in a spool
+// file when large); false when it is gzip and cannot be decompressed.
+bool ContentScrubber::decompress(CollectedItem& item) const {
+  char head[2] = {};
+  if (item.body) {
+    auto n = read_at(*item.body, 0, head, sizeof head);
+    if (!n || !is_gzip(std::string_view(head, *n))) return true;
+  } else if (!is_gzip(item.content)) {
+    return true;
+  }
+  Body plain(m_settings.spool_dir);
+  auto done = gunzip(item.body ? gzip_source(*item.body) : gzip_source(item.content), m_settings.max_decompressed, plain);
+  if (!done) {
+    item.reason += std::string(item.reason.empty() ? "" : "; ") + done.error().message;
+    return false;
+  }
+  item.reason += std::string(item.reason.empty() ? "" : "; ") + "decompressed from " +
+                 item.archive_path.substr(item.archive_path.rfind('/') + 1) + " to be scrubbed";
+  item.archive_path = without_gz(item.archive_path);
+  item.original_size = done->total;
+  item.truncated = item.truncated || done->truncated;
+  if (plain.in_memory()) {
+    item.content = plain.take_memory();
+    item.body.reset();
+  } else {
+    item.content.clear();
+    item.body = plain.range();
+  }
+  return true;
+}
+
 std::unique_ptr<PreparedScrub> ContentScrubber::prepare(CollectedItem& item) const {
   if (item.archive_path.empty() || !item.link_target.empty()) return nullptr;
   auto prepared = std::make_unique<Prepared>();
-  if (is_gzip(item.content)) {
-    auto plain = gunzip(item.content, m_settings.max_decompressed);
-    if (plain && !is_binary(plain->bytes)) {
-      item.reason += std::string(item.reason.empty() ? "" : "; ") + "decompressed from " +
-                     item.archive_path.substr(item.archive_path.rfind('/') + 1) + " to be scrubbed";
-      item.archive_path = without_gz(item.archive_path);
-      item.content = std::move(plain->bytes);
-      item.original_size = plain->total;
-      item.truncated = item.truncated || plain->truncated;
-    }
+  prepared->binary = !decompress(item);
+  if (prepared->binary) return prepared;
+  if (item.body) {
+    prepared->streamed = true;  // scrubbed chunk by chunk in scrub_prepared()
+    return prepared;
   }
   prepared->binary = is_gzip(item.content) || is_binary(item.content);
   if (!prepared->binary) prepared->plan = analyse(item.content);
   return prepared;
+}
+
+namespace {
+
+// Longest line a streamed text is buffered for; longer ones are cut at a blank.
+constexpr std::size_t k_max_line = 8 << 20;
+
+// Where the next chunk of a streamed text ends: after its last line end, but
+// before a PEM block that has not ended yet (so it is masked whole); npos
+// when more text is needed first.
+std::size_t chunk_end(std::string_view pending, bool at_end) {
+  if (at_end) return pending.size();
+  std::size_t cut = pending.rfind('\n');
+  if (cut == std::string_view::npos) {
+    if (pending.size() < k_max_line) return std::string_view::npos;
+    cut = pending.find_last_of(" \t,;");
+    return cut == std::string_view::npos ? pending.size() : cut + 1;
+  }
+  ++cut;
+  const std::size_t pem = pending.rfind("-----BEGIN ", cut);
+  if (pem != std::string_view::npos && pending.find("-----END ", pem) >= cut) {
+    const std::size_t line = pending.rfind('\n', pem);
+    if (line != std::string_view::npos) return line + 1;
+    if (pending.size() < k_max_line) return std::string_view::npos;
+  }
+  return cut;
+}
+
+}  // namespace
+
+// Scrubs a large body chunk by chunk into a new body. Returns false when it
+// turned out to be binary; a read or spool failure is recorded on the item.
+bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const {
+  Body out(m_settings.spool_dir);
+  std::string pending;
+  std::optional<Error> failure;
+  bool binary = false;
+  auto flush = [&](bool at_end) {
+    std::size_t cut = 0;
+    while (!binary && !failure && !pending.empty() && (cut = chunk_end(pending, at_end)) != std::string::npos) {
+      const std::string_view chunk(pending.data(), cut);
+      if (is_binary(chunk)) binary = true;
+      else if (auto ok = out.append(apply(chunk, analyse(chunk), counts)); !ok) failure = ok.error();
+      pending.erase(0, cut);
+    }
+  };
+  auto read = for_each_chunk(*item.body, k_chunk_size, [&](std::string_view bytes) -> Result<void> {
+    pending.append(bytes);
+    flush(false);
+    if (binary) return fail("binary");
+    if (failure) return std::unexpected(*failure);
+    return {};
+  });
+  if (binary) return false;
+  if (!read && !failure) failure = read.error();
+  if (!failure) flush(true);
+  if (read && *read < item.body->length) {
+    item.reason += std::string(item.reason.empty() ? "" : "; ") + "shrank while read (kept what was there)";
+  }
+  if (failure) {
+    item.status = Status::failed;
+    item.reason += std::string(item.reason.empty() ? "" : "; ") + "could not be scrubbed whole: " + failure->message;
+    item.truncated = true;
+  }
+  if (out.in_memory()) {
+    item.content = out.take_memory();
+    item.body.reset();
+  } else {
+    item.body = out.range();
+  }
+  return !binary;
 }
 
 void ContentScrubber::leave_out(CollectedItem& item) {
@@ -236,8 +335,10 @@ void ContentScrubber::leave_out(CollectedItem& item) {
   }
   item.archive_path.clear();
   item.content.clear();
+  item.body.reset();
   item.status = Status::skipped;
-  item.reason = "binary content left out: it cannot be scrubbed (--no-scrub includes it)";
+  item.reason = "binary content left out: it cannot be scrubbed (--no-scrub includes it)" +
+                (item.reason.empty() ? "" : "; " + item.reason);
 }
 
 ScrubbedItem ContentScrubber::scrub(CollectedItem item) {
@@ -249,8 +350,8 @@ ScrubbedItem ContentScrubber::scrub_prepared(CollectedItem item, std::unique_ptr
   ScrubCounts counts;
   ScrubCounts path_counts;
   if (const auto* mine = dynamic_cast<const Prepared*>(prepared.get())) {
-    if (mine->binary) leave_out(item);
-    else item.content = apply(item.content, mine->plan, counts);
+    if (mine->binary || (mine->streamed && !scrub_body(item, counts))) leave_out(item);
+    else if (!mine->streamed) item.content = apply(item.content, mine->plan, counts);
   }
   item.archive_path = scrub_text(item.archive_path, path_counts);
   item.link_target = scrub_text(item.link_target, path_counts);

@@ -25,6 +25,7 @@ struct ScrubSettings {
   std::set<Category> keep;                 // --keep: categories left as they are
   std::vector<std::string> words;          // --scrub-word / --scrub-words
   std::uint64_t max_decompressed = 25ull << 20;  // a decompressed .gz keeps its newest bytes
+  std::string spool_dir;                   // where large contents are spooled ("" = $TMPDIR)
 };
 
 // What the scrubber did, for scrub-report.json: counts only, never originals.
@@ -65,6 +66,8 @@ class ContentScrubber final : public Scrubber {
   Plan analyse(std::string_view text) const;
   std::string apply(std::string_view text, const Plan& plan, ScrubCounts& counts) const;
   void leave_out(CollectedItem& item);
+  bool decompress(CollectedItem& item) const;
+  bool scrub_body(CollectedItem& item, ScrubCounts& counts) const;
 
   ScrubSettings m_settings;
   PseudonymMap& m_map;

@@ -141,6 +141,25 @@ struct Collected {
   Bundle bundle;
 };
 
+// Runs `vmsupport collect ROOT_ARGS... -o WORK/out/ --state-dir WORK/state -q
+// EXTRA...` and reads the bundle whose path it printed.
+inline Collected collect_quiet(std::vector<std::string> args, const fs::path& work,
+                               const std::vector<std::string>& extra) {
+  const fs::path out = work / "out";
+  fs::create_directories(out);
+  args.insert(args.begin(), "collect");
+  for (const std::string& arg : {std::string("-o"), out.string() + "/", std::string("--state-dir"),
+                                 (work / "state").string(), std::string("-q")}) {
+    args.push_back(arg);
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  Collected c;
+  c.run = run(args);
+  c.path = c.run.out.substr(0, c.run.out.find('\n'));
+  c.bundle = read_bundle(c.path);
+  return c;
+}
+
 // The single file in `dir` whose name ends with `suffix`, or an empty path.
 inline fs::path find_one(const fs::path& dir, const std::string& suffix) {
   fs::path found;

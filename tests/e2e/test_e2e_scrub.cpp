@@ -42,16 +42,7 @@ std::vector<std::string> leaks(const Bundle& bundle, const std::vector<std::stri
 }
 
 Collected scrubbed_collect(const std::string& fixture, const fs::path& work, std::vector<std::string> extra = {}) {
-  const fs::path out = work / "out";
-  fs::create_directories(out);
-  std::vector<std::string> args{"collect", "--root", (k_source_dir / "tests/fixtures" / fixture).string(),
-                                "--state-dir", (work / "state").string(), "-o", out.string() + "/", "-q"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  Collected c;
-  c.run = run(args);
-  c.path = c.run.out.substr(0, c.run.out.find('\n'));
-  c.bundle = read_bundle(c.path);
-  return c;
+  return collect_quiet({"--root", (k_source_dir / "tests/fixtures" / fixture).string()}, work, extra);
 }
 
 // The directory the VM "Payroll DB" became.
