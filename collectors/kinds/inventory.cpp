@@ -12,12 +12,17 @@
 #include <sstream>
 
 #include "host/glob_walk.h"
+#include "scrub/gunzip.h"
+#include "scrub/user_fields.h"
 
 namespace vmsupport {
 namespace {
 
-constexpr std::array<std::string_view, 7> k_takes = {"line", "key", "hosts", "resolv", "passwd", "dir_name",
-                                                     "xml_element"};
+constexpr std::array<std::string_view, 8> k_takes = {"line", "key", "hosts", "resolv", "passwd", "dir_name",
+                                                     "xml_element", "user_fields"};
+
+// How much of a log `take: user_fields` reads: its newest bytes, in chunks.
+constexpr std::uint64_t k_user_field_scan = 64ull << 20;
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -110,13 +115,6 @@ std::vector<std::string> words_of(const std::string& line) {
   return words;
 }
 
-// Accounts every host of a kind has (ESXi's vpxuser and dcui): not personal.
-bool is_service_account(const std::string& name) {
-  static const std::set<std::string> k_accounts = {"root", "daemon", "nobody", "nfsnobody", "vpxuser", "dcui",
-                                                   "sshd", "ntp", "messagebus", "polkitd", "systemd-network"};
-  return k_accounts.contains(lower(name));
-}
-
 bool is_loopback_name(const std::string& name) {
   const std::string n = lower(name);
   return n == "localhost" || n.rfind("localhost.", 0) == 0 || n.rfind("ip6-", 0) == 0 ||
@@ -158,7 +156,9 @@ std::vector<std::string> resolv_domains(const std::string& text) {
   return domains;
 }
 
-std::vector<std::string> passwd_users(const std::string& text, int min_uid) {
+// Accounts of a passwd file: people (uid >= min_uid) when `people`, else the
+// system's and services' own (root, daemon, postgres, nobody…).
+std::vector<std::string> passwd_accounts(const std::string& text, int min_uid, bool people) {
   std::vector<std::string> users;
   for (const std::string& line : lines_of(text)) {
     std::vector<std::string> fields;
@@ -166,7 +166,8 @@ std::vector<std::string> passwd_users(const std::string& text, int min_uid) {
     for (std::string field; std::getline(in, field, ':');) fields.push_back(field);
     if (fields.size() < 3) continue;
     const long uid = std::strtol(fields[2].c_str(), nullptr, 10);
-    if (uid >= min_uid && uid != 65534 && uid != 4294967294L) users.push_back(fields[0]);
+    const bool person = uid >= min_uid && uid != 65534 && uid != 4294967294L;
+    if (person == people) users.push_back(fields[0]);
   }
   return users;
 }
@@ -199,7 +200,7 @@ std::vector<std::string> xml_elements(const std::string& text, const std::string
 void Inventory::add(Category category, std::string name) {
   name = trim(name);
   if (name.empty() || is_loopback_name(name)) return;
-  if (category == Category::user && is_service_account(name)) return;
+  if (category == Category::user && is_builtin_account(name)) return;
   if (category == Category::host || category == Category::domain) {
     while (!name.empty() && name.back() == '.') name.pop_back();  // absolute DNS names
   }
@@ -220,6 +221,8 @@ void Inventory::add(Category category, std::string name) {
   }
   names.push_back(InventoryName{category, std::move(name)});
 }
+
+bool Inventory::is_service_account(std::string_view name) const { return service_accounts.contains(lower(name)); }
 
 std::size_t Inventory::count(Category category) const {
   return static_cast<std::size_t>(std::count_if(names.begin(), names.end(), [&](const InventoryName& n) {
@@ -251,9 +254,13 @@ Result<InventorySource> parse_inventory_source(const YamlReader& reader, const Y
   auto take = reader.string(node["take"], "take");
   if (!take) return std::unexpected(take.error());
   if (std::find(k_takes.begin(), k_takes.end(), *take) == k_takes.end()) {
-    return reader.error(node["take"], "'take' must be one of line, key, hosts, resolv, passwd, dir_name, xml_element, got '" + *take + "'");
+    return reader.error(node["take"], "'take' must be one of line, key, hosts, resolv, passwd, dir_name, xml_element, "
+                                      "user_fields, got '" + *take + "'");
   }
   source.take = *take;
+  if (source.take == "user_fields" && source.category != Category::user) {
+    return reader.error(node["take"], "take: user_fields finds users: its category must be user");
+  }
   for (const char* key : {"key", "element"}) {
     if (!node[key]) continue;
     auto value = reader.string(node[key], key);
@@ -274,8 +281,13 @@ std::vector<std::string> names_from_text(const InventorySource& source, const st
   if (source.take == "key") return key_values(text, source.key);
   if (source.take == "hosts") return hosts_names(text);
   if (source.take == "resolv") return resolv_domains(text);
-  if (source.take == "passwd") return passwd_users(text, source.min_uid);
+  if (source.take == "passwd") return passwd_accounts(text, source.min_uid, true);
   if (source.take == "xml_element") return xml_elements(text, source.element);
+  if (source.take == "user_fields") {
+    std::vector<std::string> names;
+    for (const UserField& field : find_user_fields(text)) names.push_back(text.substr(field.begin, field.end - field.begin));
+    return names;
+  }
   const std::vector<std::string> lines = lines_of(text);
   return lines.empty() ? std::vector<std::string>{} : std::vector<std::string>{words_of(lines[0]).front()};
 }
@@ -292,6 +304,39 @@ static std::optional<int> login_defs_uid_min(FileSystem& fs) {
   return std::nullopt;
 }
 
+// User fields in the newest part of a log, read in chunks cut at line ends
+// (a log is too large to read whole; compressed rotations are not read).
+static void scan_log(FileSystem& fs, const std::string& path, const InventorySource& source, Inventory& inventory) {
+  auto names_in = [&](const std::string& text) {
+    for (std::string& name : names_from_text(source, text)) {
+      if (!inventory.is_service_account(name)) inventory.add(source.category, std::move(name));
+    }
+  };
+  auto info = fs.stat(path);
+  if (!info || info->type != FileType::regular) return;
+  if (info->size <= k_in_memory_limit) {
+    auto content = fs.read(path, k_in_memory_limit);
+    if (content && !is_gzip(content->bytes)) names_in(content->bytes);
+    return;
+  }
+  auto opened = fs.open(path, k_user_field_scan);
+  if (!opened) return;
+  std::string pending;
+  bool first = true;
+  (void)for_each_chunk(opened->range, k_chunk_size, [&](std::string_view chunk) -> Result<void> {
+    if (first && is_gzip(chunk)) return fail("compressed");
+    first = false;
+    pending.append(chunk);
+    const std::size_t cut = pending.rfind('\n');
+    if (cut == std::string::npos && pending.size() < k_chunk_size * 8) return {};
+    const std::size_t end = cut == std::string::npos ? pending.size() : cut + 1;
+    names_in(pending.substr(0, end));
+    pending.erase(0, end);
+    return {};
+  });
+  names_in(pending);
+}
+
 Inventory gather_inventory(const Manifest& manifest, FileSystem& fs) {
   Inventory inventory;
   const std::optional<int> uid_min = login_defs_uid_min(fs);
@@ -303,8 +348,17 @@ Inventory gather_inventory(const Manifest& manifest, FileSystem& fs) {
         if (info && info->type == FileType::directory) inventory.add(source.category, path.substr(path.rfind('/') + 1));
         continue;
       }
+      if (source.take == "user_fields") {
+        scan_log(fs, path, source, inventory);
+        continue;
+      }
       auto content = fs.read(path, 4 << 20);
       if (!content) continue;
+      if (source.take == "passwd") {
+        for (std::string& name : passwd_accounts(content->bytes, source.min_uid, false)) {
+          inventory.service_accounts.insert(lower(name));
+        }
+      }
       for (std::string& name : names_from_text(source, content->bytes)) inventory.add(source.category, std::move(name));
     }
   }

@@ -4,7 +4,9 @@
 // name before the first byte is written (no order-dependent leaks).
 #pragma once
 
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "host/filesystem.h"
@@ -24,6 +26,10 @@ struct Inventory {
   // empty names and loopback names (localhost...).
   void add(Category category, std::string name);
   std::size_t count(Category category) const;
+  // passwd accounts below the first person's uid (lower case): a name in a
+  // log field that is one of these is the system's, not a person's.
+  std::set<std::string> service_accounts;
+  bool is_service_account(std::string_view name) const;
 };
 
 // Parses one `inventory:` entry.

@@ -10,6 +10,7 @@
 #include "scrub/gunzip.h"
 #include "scrub/patterns.h"
 #include "scrub/secrets.h"
+#include "scrub/user_fields.h"
 
 namespace vmsupport {
 namespace {
@@ -47,6 +48,12 @@ Span span_at(std::size_t begin, std::size_t end, Span::Kind kind = Span::Kind::f
 bool is_label_char(char c) {
   const auto u = static_cast<unsigned char>(c);
   return (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z') || c == '-' || c == '.';
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return out;
 }
 
 bool is_binary(std::string_view bytes) { return bytes.find('\0') != std::string_view::npos; }
@@ -108,6 +115,7 @@ Result<std::unique_ptr<ContentScrubber>> ContentScrubber::create(const Inventory
                                                                  const ScrubSettings& settings,
                                                                  PseudonymMap& map) {
   std::unique_ptr<ContentScrubber> scrubber(new ContentScrubber(settings, map));
+  scrubber->m_service_accounts = inventory.service_accounts;
   std::vector<NameEntry> entries;
   for (const InventoryName& name : inventory.names) {
     if (scrubber->keeps(name.category)) continue;
@@ -166,6 +174,14 @@ ContentScrubber::Plan ContentScrubber::analyse(std::string_view text) const {
       }
     }
     others.push_back(std::move(span));
+  }
+  if (!keeps(Category::user)) {
+    for (const UserField& field : find_user_fields(text)) {
+      if (m_service_accounts.contains(lower(text.substr(field.begin, field.end - field.begin)))) continue;
+      Span span = span_at(field.begin, field.end, Span::Kind::address);
+      span.category = static_cast<std::uint8_t>(Category::user);
+      others.push_back(std::move(span));
+    }
   }
   for (const PatternMatch& p : find_patterns(text)) {
     if (keeps(p.category)) continue;

@@ -72,6 +72,7 @@ class ContentScrubber final : public Scrubber {
   ScrubSettings m_settings;
   PseudonymMap& m_map;
   NameMatcher m_names;
+  std::set<std::string> m_service_accounts;  // never taken as users from log fields
   mutable std::mutex m_report_mutex;
   ScrubReport m_report;
 };

@@ -183,10 +183,10 @@ const std::vector<Leak> known_leaks_vmxf_dogecoin = {};
 const std::vector<Value> values_log_dogecoin = {
     "Dogecoin P2Pool", "00:0c:29:3f:55:a6",
     token("192.168.0.7"), token("192.168.88.1"), token("192.168.136.1"),
-    "257c:744e:24ea:3b18", "3c6a:ebfc:6dce:7c39", "3d10:3131:73e2:ac1f"};  // fe80:: interface ids
-const std::vector<Leak> known_leaks_log_dogecoin = {
-    {"Antony-PC", "host name only in the log's own `Hostname=` line: no inventory source on this root holds it"},
-    {token("Antony"), "user only in C:\\Users\\Antony\\ paths: not in /etc/passwd (README: log-field users not yet)"}};
+    "257c:744e:24ea:3b18", "3c6a:ebfc:6dce:7c39", "3d10:3131:73e2:ac1f",  // fe80:: interface ids
+    // the user of C:\\Users\\Antony\\ paths (a log-field user), also inside the host name Antony-PC
+    token("Antony"), "Antony-PC"};
+const std::vector<Leak> known_leaks_log_dogecoin = {};
 
 // vm/Windows 10.vmx and alexuslee90_vmware.log (Player 17.5 on LAPTOP-25NBHP7S).
 const std::vector<Value> values_vmx_windows10 = {"Windows 10", "00:0c:29:09:f8:7f"};
@@ -195,10 +195,10 @@ const std::vector<Value> values_log_alexuslee90 = {
     "Windows 10", "00:0c:29:09:f8:7f",
     token("192.168.19.1"), token("192.168.132.1"), token("192.168.0.10"),
     "2603:8090:a04:d00", "b77e:c4d9:1e1e:106c",
-    "68e9:e3d2:4159:f70d", "bdc2:8d83:9f99:51a0"};  // global interface ids
+    "68e9:e3d2:4159:f70d", "bdc2:8d83:9f99:51a0",  // global interface ids
+    token("alee8")};  // the user of C:\\Users\\alee8\\ paths (a log-field user)
 const std::vector<Leak> known_leaks_log_alexuslee90 = {
     {"LAPTOP-25NBHP7S", "host name only in the log's own `Hostname=` line: no inventory source on this root holds it"},
-    {token("alee8"), "user only in C:\\Users\\alee8\\ paths: not in /etc/passwd (README: log-field users not yet)"},
     {"Windows 11 x64", "another VM of the Player host (pref.mruVM2): in no inventory of this root"}};
 
 // vm/CentOS 7 64 位.vmx (displayName "hh") and vinci230_vmware.log (host 干饭滴, GBK).
@@ -210,12 +210,12 @@ const std::vector<Value> values_log_vinci230 = {
     "00:0c:29:cd:00:67",
     token("192.168.235.14"), token("192.168.30.1"), token("192.168.158.1"), token("192.168.137.1"),
     token("172.21.208.1"), "2409:8961:1f28:826f", "38d1:ee23:7e92:681b", "41ff:8212:df63:b3c7",
-    "7d3e:ccbd:a484:9844", "e517:a400:6445:e04c"};  // global interface ids
+    "7d3e:ccbd:a484:9844", "e517:a400:6445:e04c",  // global interface ids
+    token("Vinci")};  // the user of C:\\Users\\Vinci\\ and D:\\Users\\Vinci\\ paths (a log-field user)
 const std::vector<Leak> known_leaks_log_vinci230 = {
     {token("hh"), "generic (2-letter) VM name in `MKSRemoteMgr: Set default display name: hh`: not a position "
                   "the generic-name rule treats as a name (quotes, brackets, path components)"},
-    {"干饭滴", "host name only in the log's own `Hostname=` line: no inventory source on this root holds it"},
-    {token("Vinci"), "user only in C:\\Users\\Vinci\\ and D:\\Users\\Vinci\\ paths: not in /etc/passwd"}};
+    {"干饭滴", "host name only in the log's own `Hostname=` line: no inventory source on this root holds it"}};
 
 // vm/richardlarbimensah_vmware.log (Workstation 17.6 on DESKTOP-FA13UF1; no .vmx,
 // the VM directory names the VM).

@@ -16,10 +16,10 @@ namespace {
 
 // What the fixtures plant (tests/fixtures/README.md), in the forms they take.
 const std::vector<std::string> k_esxi_planted = {
-    "esx-fixture-01", "lab.example", "Payroll DB", "Payroll%20DB", "jdoe", "jane.doe",
+    "esx-fixture-01", "lab.example", "Payroll DB", "Payroll%20DB", "jdoe", "jane.doe", "rkumar",
     "192.0.2.", "198.51.100.", "2001:db8:", "00:50:56:aa:01", "00:50:56:6a", "00:50:56:9a"};
 const std::vector<std::string> k_linux_planted = {
-    "linux-fixture-01", "corp.example", "nas01", "jsmith", "john.smith", "svc-backup",
+    "linux-fixture-01", "corp.example", "nas01", "jsmith", "john.smith", "svc-backup", "mkowalski",
     "192.0.2.", "198.51.100.", "2001:db8:", "00:50:56:9a:31"};
 
 std::string lower(std::string text) {

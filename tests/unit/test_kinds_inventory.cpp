@@ -264,7 +264,11 @@ TEST_SUITE("unit") {
          "inventory:\n"
          "  - { category: host, glob: /etc/hosts, take: lines }\n",
          "manifests/x.yaml:3:47: 'take' must be one of line, key, hosts, resolv, passwd, dir_name, xml_element, "
-         "got 'lines'"},
+         "user_fields, got 'lines'"},
+        {"user_fields for another category",
+         "inventory:\n"
+         "  - { category: host, glob: /var/log/auth.log, take: user_fields }\n",
+         "manifests/x.yaml:3:54: take: user_fields finds users: its category must be user"},
         {"take: key without a key",
          "inventory:\n"
          "  - category: vm\n"
@@ -315,5 +319,24 @@ TEST_SUITE("unit") {
     CHECK(render(gather_inventory(manifest, fs)).empty());
     fs.add_file("/etc/login.defs", "# shadow\nUID_MIN                   500\nUID_MAX 60000\n");
     CHECK(render(gather_inventory(manifest, fs)) == "user erating");
+  }
+
+  TEST_CASE("users named in log fields join the inventory, except the passwd file's service accounts") {
+    MemoryFileSystem fs;
+    fs.add_file("/etc/passwd", "root:x:0:0::/root:/bin/bash\npostgres:x:26:26::/var/lib/pgsql:/bin/bash\n"
+                               "jsmith:x:1000:1000::/home/jsmith:/bin/bash\n");
+    fs.add_file("/var/log/secure", "sshd[1]: Accepted password for postgres from 192.0.2.1 port 22 ssh2\n"
+                                   "sshd[2]: Accepted publickey for mkowalski from 192.0.2.2 port 22 ssh2\n"
+                                   "sshd[3]: Failed password for invalid user oracle from 192.0.2.3 port 22 ssh2\n");
+    // A log larger than the in-memory limit is read in chunks: a user on its last line counts.
+    std::string big;
+    while (big.size() < (6u << 20)) big += "kernel: nothing to see here, just filling a large log file\n";
+    fs.add_file("/var/log/secure-20261101", big + "su: pam_unix(su-l:session): session opened for user anna by (uid=0)\n");
+    fs.add_file("/var/log/secure-20261001.gz", "\x1f\x8b user=compressed\n");
+    const Manifest manifest = load(
+        "inventory:\n"
+        "  - { category: user, glob: /etc/passwd, take: passwd, min_uid: 1000 }\n"
+        "  - { category: user, glob: \"/var/log/secure*\", take: user_fields }\n");
+    CHECK(render(gather_inventory(manifest, fs)) == "user jsmith | user mkowalski | user anna");
   }
 }

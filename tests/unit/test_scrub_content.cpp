@@ -361,4 +361,24 @@ TEST_SUITE("unit") {
     REQUIRE(report.left_out.size() == 1);
     CHECK(report.left_out[0].first == "bin/host-0002-tool");
   }
+
+  TEST_CASE("a user in a log field is replaced there even when no inventory source named it") {
+    PseudonymMap map;
+    Inventory inventory = sample_inventory();
+    inventory.service_accounts = {"postgres"};
+    auto scrubber = ContentScrubber::create(inventory, {}, map);
+    REQUIRE(scrubber);
+    ScrubCounts counts;
+    const std::string out = (*scrubber)->scrub_text(
+        "Accepted password for mkowalski from 10.0.0.1 port 22\nuser=postgres user=jdoe C:\\Users\\Anna\\x\n", counts);
+    CHECK(out == "Accepted password for " + map.pseudonym(Category::user, "mkowalski") + " from " +
+                     map.pseudonym(Category::ipv4, "10.0.0.1") + " port 22\nuser=postgres user=user-0001 C:\\Users\\" +
+                     map.pseudonym(Category::user, "Anna") + "\\x\n");
+    CHECK(counts.at("user") == 3);
+    ScrubSettings keep_users;
+    keep_users.keep = {Category::user};
+    auto keeping = ContentScrubber::create(inventory, keep_users, map);
+    REQUIRE(keeping);
+    CHECK((*keeping)->scrub_text("user=mkowalski", counts) == "user=mkowalski");
+  }
 }
