@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
+#include <utility>
 
 namespace vmsupport {
 namespace {
@@ -143,19 +145,40 @@ bool is_builtin_account(std::string_view name) {
 }
 
 std::vector<UserField> find_user_fields(std::string_view text) {
+  // Candidates first, with memmem/memchr (fast on text without any), then
+  // each checked in text order.
+  enum class Anchor : std::uint8_t { user, for_, backslash, home };
+  std::vector<std::pair<std::size_t, Anchor>> anchors;
+  const auto find_all = [&](std::string_view needle, std::size_t back, Anchor anchor) {
+    for (std::size_t at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) {
+      if (at >= back) anchors.emplace_back(at - back, anchor);
+    }
+  };
+  find_all("ser", 1, Anchor::user);
+  find_all("SER", 1, Anchor::user);
+  find_all("for ", 0, Anchor::for_);
+  find_all("\\", 0, Anchor::backslash);
+  find_all("/home/", 0, Anchor::home);
+  find_all("/Users/", 0, Anchor::home);
+  std::sort(anchors.begin(), anchors.end());
   std::vector<UserField> out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = lower(text[i]);
+  for (const auto& [i, anchor] : anchors) {
     const bool word_start = i == 0 || !is_alnum(text[i - 1]);
-    if (c == 'u' && word_start && (i == 0 || text[i - 1] != '-') && starts_with_nocase(text, i, "user")) {
-      after_user(text, i, out);
-    } else if (c == 'f' && word_start && starts_with_nocase(text, i, "for ")) {
-      after_for(text, i, out);
-    } else if (c == '\\' && i > 0 && text[i - 1] != '\\') {
-      if (i >= 5 && starts_with_nocase(text, i - 5, "users\\")) after_home(text, i, 1, out);
-      else around_backslash(text, i, out);
-    } else if (c == '/' && (starts_with_nocase(text, i, "/home/") || (text.substr(i, 7) == "/Users/"))) {
-      after_home(text, i, text[i + 1] == 'h' ? 6 : 7, out);
+    switch (anchor) {
+      case Anchor::user:
+        if (word_start && lower(text[i]) == 'u' && (i == 0 || text[i - 1] != '-')) after_user(text, i, out);
+        break;
+      case Anchor::for_:
+        if (word_start) after_for(text, i, out);
+        break;
+      case Anchor::backslash:
+        if (i == 0 || text[i - 1] == '\\') break;
+        if (i >= 5 && starts_with_nocase(text, i - 5, "users\\")) after_home(text, i, 1, out);
+        else around_backslash(text, i, out);
+        break;
+      case Anchor::home:
+        after_home(text, i, text[i + 1] == 'h' ? 6 : 7, out);
+        break;
     }
   }
   return out;
