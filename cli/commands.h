@@ -10,6 +10,7 @@ int run_list(const RawOptions& raw);
 int run_verify(const RawOptions& raw);
 int run_unscrub(const RawOptions& raw);
 int run_scrub(const RawOptions& raw);
+int run_baseline(const RawOptions& raw);
 
 // Prints "vmsupport: error: ..." (and the hint) to stderr.
 void print_error(const Error& error);

@@ -100,6 +100,16 @@ int main(int argc, char** argv) {
       "  vmsupport unscrub < engineer-notes.txt\n"
       "  vmsupport unscrub --map /var/lib/vmsupport/map.json analysis.txt\n");
 
+  CLI::App* baseline = app.add_subcommand("baseline", "Record the tracked configuration and versions, for later bundles to diff");
+  add_baseline_options(*baseline, raw);
+  baseline->footer(
+      "\nEvery collect compares the host with the newest baseline of its root and adds changes/\n"
+      "(summary.txt, changes.json, diffs/). Baselines stay in STATE_DIR/baselines (mode 0700), raw.\n"
+      "\nExamples:\n"
+      "  vmsupport baseline --label \"before the 8.0 U3 upgrade\"\n"
+      "  vmsupport baseline --list\n"
+      "  vmsupport collect --baseline 20261120T100000Z\n");
+
   CLI::App* scrub = app.add_subcommand("scrub", "Scrub an existing bundle (ours made with --no-scrub, or vm-support's)");
   add_scrub_options(*scrub, raw);
   scrub->add_flag("-v,--verbose", raw.verbosity, "More log output on stderr (-vv: debug)");
@@ -115,5 +125,6 @@ int main(int argc, char** argv) {
   if (list->parsed()) return run_list(raw);
   if (unscrub->parsed()) return run_unscrub(raw);
   if (scrub->parsed()) return run_scrub(raw);
+  if (baseline->parsed()) return run_baseline(raw);
   return run_verify(raw);
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <regex>
+#include <tuple>
 
 namespace vmsupport::cli {
 
@@ -22,13 +23,18 @@ static void add_scrub_choices(CLI::App& command, RawOptions& raw) {
       ->type_name("FILE");
 }
 
-void add_selection_options(CLI::App& command, RawOptions& raw) {
+// Which host and which manifests: shared by collect, list and baseline.
+static void add_root_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--root", raw.root, "Read the host's files under DIR (a mounted disk, a fixture)")
       ->type_name("DIR")->capture_default_str();
   command.add_option("--platform", raw.platform, "Use this platform's manifest instead of detecting it")
       ->type_name("NAME");
   command.add_option("--manifests", raw.manifests, "Use the *.yaml manifests of DIR instead of the built-in ones")
       ->type_name("DIR");
+}
+
+void add_selection_options(CLI::App& command, RawOptions& raw) {
+  add_root_options(command, raw);
   command.add_option("-g,--group", raw.groups, "Only these groups (also disabled ones); repeat or comma-separate")
       ->type_name("ID")->delimiter(',');
   command.add_option("-e,--exclude", raw.exclude, "Leave these groups out")->type_name("ID")->delimiter(',');
@@ -41,7 +47,27 @@ void add_selection_options(CLI::App& command, RawOptions& raw) {
   command.add_flag("--chroot", raw.chroot, "With --root: run commands inside the root (needs root)");
 }
 
+void add_baseline_options(CLI::App& command, RawOptions& raw) {
+  add_root_options(command, raw);
+  command.add_option("--state-dir", raw.state_dir, "Where baselines are kept (default /var/lib/vmsupport as root)")
+      ->type_name("DIR");
+  command.add_option("--label", raw.label, "A note kept with the baseline, e.g. \"before the 8.0 U3 upgrade\"")
+      ->type_name("TEXT");
+  command.add_option("--keep", raw.keep_baselines, "Baselines kept (the oldest are removed)")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+  command.add_flag("--list", raw.list_baselines, "List the baselines kept, newest first");
+}
+
 void add_collect_options(CLI::App& command, RawOptions& raw) {
+  command.add_option("--baseline", raw.baseline, "Compare with this baseline (default: the newest of this root)")
+      ->type_name("ID");
+  command.add_flag("--no-changes", raw.no_changes, "Do not compare with a baseline, record none, add no changes/");
+  command.add_flag("--include-cores", raw.include_cores,
+                   "Pack crash core files too (binary: not scrubbed; --no-scrub packs them anyway)");
+  command.add_option("--max-core-size", raw.max_core_size, "A larger core is described, not packed")
+      ->type_name("SIZE")->capture_default_str();
+  command.add_option("--max-cores-total", raw.max_cores_total, "All packed cores together, newest first")
+      ->type_name("SIZE")->capture_default_str();
   command.add_option("-o,--output", raw.output, "Bundle file, directory for it, or - for stdout")
       ->type_name("PATH")->capture_default_str();
   command.add_option("--compress", raw.compress, "gzip, zstd or none")
@@ -132,11 +158,24 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   if (!cap || *cap == 0) return fail("--max-file-size: ", cap ? "must be positive" : cap.error().message);
   PlanOptions& plan = options.plan;
   plan.max_file_size = *cap;
+  options.changes.enabled = !raw.no_changes;
+  options.changes.state_dir = options.state_dir;
+  options.changes.baseline_id = raw.baseline;
+  options.cores.include_files = raw.include_cores || raw.no_scrub;
+  options.cores.include_reason = raw.include_cores ? "--include-cores" : "--no-scrub";
+  for (auto [text, out, name] : {std::tuple{&raw.max_core_size, &options.cores.max_core_size, "--max-core-size"},
+                                 std::tuple{&raw.max_cores_total, &options.cores.max_total, "--max-cores-total"}}) {
+    auto size = parse_size(*text);
+    if (!size) return fail(name, ": ", size.error().message);
+    *out = *size;
+  }
   options.scrub.settings.max_decompressed = *cap;
   if (!raw.since.empty()) {
     auto since = parse_since(raw.since, Clock::now());
     if (!since) return fail("--since: ", since.error().message);
     plan.since = *since;
+    options.changes.since = *since;
+    options.cores.since = *since;
   }
   plan.platform = raw.platform;
   plan.groups = raw.groups;
@@ -153,7 +192,8 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
                    {"exclude", raw.exclude},   {"tags", raw.tags},
                    {"all_groups", raw.all_groups}, {"chroot", raw.chroot},
                    {"no_scrub", raw.no_scrub}, {"keep", raw.keep},
-                   {"scrub_words", raw.scrub_words.size()}, {"state_dir", options.state_dir}};
+                   {"scrub_words", raw.scrub_words.size()}, {"state_dir", options.state_dir},
+                   {"baseline", raw.no_changes ? "off (--no-changes)" : raw.baseline.empty() ? "newest" : raw.baseline}};
   return options;
 }
 

@@ -33,6 +33,14 @@ struct RawOptions {
   std::string scrub_words_file;
   std::string map;
   std::string state_dir;
+  std::string baseline;       // collect --baseline ID
+  bool no_changes = false;    // collect --no-changes
+  bool include_cores = false;
+  std::string max_core_size = "1GiB";
+  std::string max_cores_total = "4GiB";
+  std::string label;          // baseline --label
+  std::size_t keep_baselines = 5;
+  bool list_baselines = false;
   int verbosity = 0;
   bool quiet = false;
   // list
@@ -51,6 +59,9 @@ struct RawOptions {
 void add_selection_options(CLI::App& command, RawOptions& raw);
 // Adds collect's own options.
 void add_collect_options(CLI::App& command, RawOptions& raw);
+
+// Adds the options of `baseline`.
+void add_baseline_options(CLI::App& command, RawOptions& raw);
 
 // Adds the options of `scrub BUNDLE`.
 void add_scrub_options(CLI::App& command, RawOptions& raw);

@@ -60,6 +60,7 @@ json render_item_json(const ItemRecord& item, const std::string& collector) {
       j["original_size"] = item.original_size;
       j["truncated"] = item.truncated;
       j["scrubbed"] = item.scrubbed;
+      if (item.packed_as_is) j["packed_as_is"] = true;
       if (item.mtime != Clock::time_point{}) j["mtime"] = format_iso_utc(item.mtime);
     }
   }
@@ -173,12 +174,24 @@ std::string render_readme(const RunRecord& record) {
     out << "  [" << status_name(c.status) << "] " << plan.collectors[i].id << "\n      " << c.reason
         << "\n";
   }
+  bool unscrubbed_header = false;
+  for (const ItemRecord& item : record.items) {
+    if (!record.scrubbed || item.scrubbed || item.path.empty()) continue;
+    if (!unscrubbed_header) out << "\nNOT SCRUBBED, packed as they are (binary; see manifest.json):\n";
+    unscrubbed_header = true;
+    out << "  " << item.path << " (" << format_size(item.size) << ")" << (item.reason.empty() ? "" : ": " + item.reason)
+        << "\n";
+  }
   out << "\nLayout\n------\n"
          "  README.txt        this file\n"
          "  manifest.json     every collector and item: status, reason, duration; every\n"
          "                    member's source, size, sha256 and whether it was truncated\n"
          "  vmsupport.log     the tool's own log of this run\n"
          "  commands/<group>/<id>.txt   command output (stdout and stderr)\n"
+         "  changes/          what changed since the baseline: summary.txt, changes.json,\n"
+         "                    diffs/<path>.diff (or, with no baseline, recent files and history)\n"
+         "  cores/            crash cores found: cores.json (program, pid, signal, log lines),\n"
+         "                    <core>.bt.txt backtraces where gdb could read them\n"
          "  etc/, var/, ...   files at their original paths on the host; symlinks are\n"
          "                    kept as symlinks to the collected file\n"
          "\nLarge files keep their newest bytes (status \"truncated\" in manifest.json).\n"
@@ -194,11 +207,14 @@ std::string render_scrub_report(const ScrubReport& report) {
   }
   json left_out = json::array();
   for (const auto& [path, why] : report.left_out) left_out.push_back(json{{"path", path}, {"reason", why}});
+  json unscrubbed = json::array();
+  for (const auto& [path, why] : report.unscrubbed) unscrubbed.push_back(json{{"path", path}, {"reason", why}});
   const json doc{{"format_version", 1},
                  {"inventory_names", report.inventory},
                  {"replaced", report.totals},
                  {"members", members},
-                 {"left_out", left_out}};
+                 {"left_out", left_out},
+                 {"packed_unscrubbed", unscrubbed}};
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

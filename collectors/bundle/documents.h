@@ -30,6 +30,7 @@ struct ItemRecord {
   std::string sha256;
   bool truncated = false;
   bool scrubbed = false;
+  bool packed_as_is = false;  // a binary packed unscrubbed on purpose (a crash core, --include-cores)
   Clock::time_point mtime{};
   std::chrono::milliseconds duration{0};
   std::optional<int> exit_code;

@@ -95,13 +95,20 @@ void compare(const nlohmann::json& manifest, const std::map<std::string, Member>
 
 // Findings of kept categories (--keep, read from manifest.json) are allowed.
 void add_leak_problems(const std::vector<LeakFinding>& findings, const nlohmann::json& manifest,
-                       VerifyReport& report) {
+                       const std::set<std::string>& binary, VerifyReport& report) {
   std::set<Category> kept;
   const std::string keep = manifest.value("options", nlohmann::json::object()).value("keep", "");
   if (auto parsed = parse_keep(keep)) kept = *parsed;
+  // Binary members packed unscrubbed on purpose (crash cores with
+  // --include-cores) are not searched; a text member marked so still is.
+  std::set<std::string> as_is;
+  for (const auto& item : manifest.value("items", nlohmann::json::array())) {
+    const std::string path = item.value("path", "");
+    if (item.value("packed_as_is", false) && binary.contains(path)) as_is.insert(path);
+  }
   std::set<std::string> seen;
   for (const LeakFinding& finding : findings) {
-    if (kept.contains(finding.category)) continue;
+    if (kept.contains(finding.category) || as_is.contains(finding.member)) continue;
     const std::string key = finding.member + ":" + std::to_string(finding.line) + ":" +
                             std::string(category_name(finding.category));
     if (!seen.insert(key).second) continue;
@@ -132,6 +139,7 @@ Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions&
   }
   VerifyReport report;
   std::map<std::string, Member> members;
+  std::set<std::string> binary;  // members holding NUL bytes
   std::string manifest_text;
   archive_entry* entry = nullptr;
   int status = ARCHIVE_OK;
@@ -153,6 +161,7 @@ Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions&
       return fail(path, ": archive is damaged or cut short at ", name, ": ", member.error().message);
     }
     if (is_manifest) manifest_text = content;
+    if (content.find('\0') != std::string::npos) binary.insert(relative);
     checker->check(relative, member->symlink ? member->link_target : content, findings);
     ++report.members;
     members[relative] = *member;
@@ -171,7 +180,7 @@ Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions&
       const bool scrubbed = manifest.value("scrub", nlohmann::json::object()).value("scrubbed", false);
       if (scrubbed) {
         report.privacy_checked = true;
-        add_leak_problems(findings, manifest, report);
+        add_leak_problems(findings, manifest, binary, report);
       } else if (!options.allow_unscrubbed) {
         report.problems.push_back("the bundle is not scrubbed (made with --no-scrub or by a tool that does not scrub)");
       }

@@ -83,10 +83,16 @@ Result<CoreDescription> describe_core(const std::string& path, std::uint64_t max
   if (::fstat(fd.get(), &info) != 0)
     return fail_errno(errno, "cannot stat ", path, ": ", errno_text(errno));
   if (!S_ISREG(info.st_mode)) return fail("cannot describe ", path, ": not a regular file");
-  auto raw = make_fd_source(fd.get(), static_cast<std::uint64_t>(info.st_size));
+  auto described = describe_core_fd(fd.get(), static_cast<std::uint64_t>(info.st_size), max_read);
+  if (!described) return fail_errno(described.error().code, "cannot read ", path, ": ", described.error().message);
+  return described;
+}
+
+Result<CoreDescription> describe_core_fd(int fd, std::uint64_t size, std::uint64_t max_read) {
+  auto raw = make_fd_source(fd, size);
   std::array<char, 8> head{};
   auto got = raw->read_at(0, head);
-  if (!got) return fail_errno(got.error().code, "cannot read ", path, ": ", got.error().message);
+  if (!got) return std::unexpected(got.error());
   const CoreCompression compression = detect_compression(std::string_view(head.data(), *got));
   return describe_raw(std::move(raw), compression, max_read);
 }

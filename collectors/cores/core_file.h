@@ -59,6 +59,10 @@ struct CoreDescription {
 Result<CoreDescription> describe_core(const std::string& path,
                                       std::uint64_t max_read = 64ull << 20);
 
+// The same for an open regular file `fd` (not owned) of `size` bytes, e.g.
+// opened inside --root; fails only when its first bytes cannot be read.
+Result<CoreDescription> describe_core_fd(int fd, std::uint64_t size, std::uint64_t max_read = 64ull << 20);
+
 // The same for a core (compressed or not) already in memory; never fails.
 CoreDescription describe_core_bytes(std::string_view bytes, std::uint64_t max_read = 64ull << 20);
 

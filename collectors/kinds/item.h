@@ -39,6 +39,9 @@ struct CollectedItem {
   std::chrono::milliseconds duration{0};
   std::optional<int> exit_code;  // commands only
   std::string mode;              // commands only: host, files_only, chroot
+  // A binary the run was told to pack as it is (crash cores with
+  // --include-cores): the scrubber leaves its bytes alone, not the item out.
+  bool unscrubbed_ok = false;
 
   // Bytes of the content, wherever it is held.
   std::uint64_t content_size() const { return body ? body->length : content.size(); }

@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "kinds/changes.h"
 #include "kinds/inventory.h"
 #include "kinds/registry.h"
 #include "manifest/embedded.h"
@@ -141,9 +142,24 @@ Result<void> parse_groups(const YamlReader& reader, const YAML::Node& node, Mani
   return {};
 }
 
+// An optional top-level list parsed item by item with `parse`.
+template <typename Spec>
+Result<void> parse_list(const YamlReader& reader, const YAML::Node& root, const char* key, const char* what,
+                        Result<Spec> (*parse)(const YamlReader&, const YAML::Node&), std::vector<Spec>& out) {
+  if (!root[key]) return {};
+  if (!root[key].IsSequence()) return reader.error(root[key], "'" + std::string(key) + "' must be a list of " + what);
+  for (const auto& item : root[key]) {
+    auto spec = parse(reader, item);
+    if (!spec) return std::unexpected(spec.error());
+    out.push_back(std::move(*spec));
+  }
+  return {};
+}
+
 Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifest& manifest) {
   if (auto ok = reader.check_map(root, "manifest",
-                                 {"platform", "description", "detect", "forbid", "inventory", "groups"});
+                                 {"platform", "description", "detect", "forbid", "inventory", "groups",
+                                  "tracked", "history", "cores"});
       !ok) {
     return ok;
   }
@@ -184,6 +200,13 @@ Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifes
       manifest.inventory.push_back(std::move(*source));
     }
   }
+  if (auto ok = parse_list(reader, root, "tracked", "tracked files and commands", parse_tracked_entry, manifest.tracked); !ok) {
+    return ok;
+  }
+  if (auto ok = parse_list(reader, root, "history", "history logs", parse_history_entry, manifest.history); !ok) {
+    return ok;
+  }
+  if (auto ok = parse_list(reader, root, "cores", "core locations", parse_core_entry, manifest.cores); !ok) return ok;
   return parse_groups(reader, root["groups"], manifest);
 }
 

@@ -79,6 +79,34 @@ struct InventorySource {
   SourceMark mark;
 };
 
+// The groups of "what changed recently", in the order the summary lists them.
+enum class ChangeArea { host_os, guest_vm, network, storage, packages, config };
+
+// `tracked:` entry — a file glob or a command whose content is kept in the
+// baseline snapshot and diffed by every later collect.
+struct TrackedSpec {
+  ChangeArea area = ChangeArea::config;
+  std::variant<FileSpec, CommandSpec> what;
+  std::string format;  // "" (lines), or "packages": "NAME VERSION…" lines, compared per package
+  SourceMark mark;
+};
+
+// `history:` entry — a package/VIB history log (dpkg, apt, dnf, yum, esxupdate)
+// read for recent changes when there is no baseline yet.
+struct HistorySpec {
+  ChangeArea area = ChangeArea::packages;
+  std::string glob;
+  std::string format;
+  SourceMark mark;
+};
+
+// `cores:` entry — where the platform keeps crash cores.
+struct CoreSpec {
+  std::string glob;
+  bool recursive = false;
+  SourceMark mark;
+};
+
 struct Manifest {
   std::string platform;     // "esxi", "linux", ...
   std::string description;
@@ -87,6 +115,9 @@ struct Manifest {
   std::vector<ForbidSpec> forbid;  // manifest-wide, plus each group's
   std::vector<InventorySource> inventory;
   std::vector<GroupSpec> groups;
+  std::vector<TrackedSpec> tracked;
+  std::vector<HistorySpec> history;
+  std::vector<CoreSpec> cores;
 };
 
 }  // namespace vmsupport

@@ -1,6 +1,6 @@
 // The collect pipeline, step by step: manifests -> platform -> plan -> host
-// facts -> archive -> parallel collection through the scrubber -> documents
-// -> commit. Each step lives in its own file; this one only orders them.
+// facts -> scrubber -> recent changes -> archive -> parallel collection
+// through the scrubber -> documents -> commit. Each step lives in its own file; this one only orders them.
 #include "pipeline/collect.h"
 
 #include <spdlog/spdlog.h>
@@ -44,8 +44,22 @@ Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& 
 }
 
 Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWriter& writer,
-                           const RunLog& log) {
+                           const RunLog& log, const std::optional<ChangeReport>& changes, const CoreReport& cores,
+                           const CoresOptions& core_options) {
   Scrubber& scrubber = *scrub.scrubber;
+  if (changes) {
+    for (auto& [path, content] : change_members(*changes)) {
+      if (auto ok = add_document(record, scrubber, writer, path, std::move(content)); !ok) return ok;
+    }
+  }
+  if (auto ok = add_document(record, scrubber, writer, "cores/cores.json", render_cores_json(cores, core_options)); !ok) {
+    return ok;
+  }
+  for (const CoreFinding& core : cores.cores) {
+    if (core.backtrace.empty()) continue;
+    const std::string name = "cores/" + core.path.substr(core.path.rfind('/') + 1) + ".bt.txt";
+    if (auto ok = add_document(record, scrubber, writer, name, core.backtrace); !ok) return ok;
+  }
   record.finished = Clock::now();
   summarise_collectors(record);
   spdlog::info("collected {} items in {:.1f} s", record.items.size(),
@@ -133,28 +147,43 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   record.scrub = scrub->scrubber->description();
   record.scrubbed = scrub->scrubber->active();
   record.bundle_name = bundle_name(options, record.host, *scrub, record.started);
-  // 6. Open the archive: NAME.partial, renamed when complete (or stdout).
+  // 6. Snapshot the tracked state and compare it with the baseline (or record one).
+  std::optional<ChangeReport> changes;
+  if (options.changes.enabled) {
+    auto report = gather_changes(*platform->manifest, options.plan, host.fs, host.runner, options.changes, deadline,
+                                 host.cancel);
+    if (!report) return failed(k_exit_usage, report.error());
+    changes = std::move(*report);
+  }
+  // 7. Open the archive: NAME.partial, renamed when complete (or stdout).
   const std::string path = bundle_path(
       options.output, record.bundle_name + compression_extension(options.compression));
   auto writer = ArchiveWriter::open(path, options.compression, record.bundle_name);
   if (!writer) return failed(k_exit_no_bundle, writer.error());
-  // 7. Collect in parallel; scrub; append to the archive in plan order.
+  // 8. Collect in parallel; scrub; append to the archive in plan order.
   ExecutorSettings settings{options.jobs, deadline, "--timeout " + options.given.value("timeout", std::string("")), host.cancel};
   if (auto ok = execute_plan(*plan, settings, host.fs, host.runner, *scrub->scrubber, **writer, record.items); !ok) {
+    return failed(k_exit_no_bundle, ok.error());
+  }
+  // 9. Find crash cores: describe them, quote the logs, pack them when allowed.
+  CoreReport cores = find_cores(*platform->manifest, host.fs, options.cores);
+  quote_core_logs(cores, *plan, host.fs);
+  add_backtraces(cores, host.fs, host.runner, host.cancel);
+  if (auto ok = pack_cores(cores, options.cores, host.fs, *scrub->scrubber, **writer, record.items); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   if (host.cancel && host.cancel->load()) {
     (*writer)->abort();
     return failed(k_exit_no_bundle, Error{"interrupted: no bundle written (the partial file was removed)", {}, 0});
   }
-  // 8. Add vmsupport.log, scrub-report.json, README.txt and manifest.json.
-  if (auto ok = add_documents(record, *scrub, **writer, log); !ok) {
+  // 10. Add changes/, cores/, vmsupport.log, scrub-report.json, README.txt and manifest.json.
+  if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, options.cores); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
-  // 9. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
+  // 11. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
   auto committed = (*writer)->commit();
   if (!committed) return failed(k_exit_no_bundle, committed.error());
-  // 10. Keep the pseudonym map for the next bundle of this site.
+  // 12. Keep the pseudonym map for the next bundle of this site.
   CollectSummary summary = summarise(record, *committed);
   if (auto saved = save_map(*scrub); !saved) {
     summary.map_warning = "pseudonym map not saved: " + saved.error().message;

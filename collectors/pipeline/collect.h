@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "bundle/archive_writer.h"
+#include "pipeline/changes_step.h"
+#include "pipeline/cores_step.h"
 #include "host/filesystem.h"
 #include "host/process.h"
 #include "manifest/spec.h"
@@ -31,6 +33,8 @@ struct CollectOptions {
   unsigned jobs = 4;
   ScrubOptions scrub;                         // --no-scrub, --keep, --scrub-word(s), --map
   std::string state_dir;
+  ChangesOptions changes;                     // --baseline, --no-changes (state_dir, since filled in)
+  CoresOptions cores;                         // --include-cores, --max-core-size, --max-cores-total
   nlohmann::ordered_json given;                    // the options as the user gave them
 };
 

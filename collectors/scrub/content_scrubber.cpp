@@ -140,6 +140,7 @@ struct ContentScrubber::Plan {
 struct ContentScrubber::Prepared final : PreparedScrub {
   bool binary = false;    // left out: it cannot be scrubbed
   bool streamed = false;  // a large body, scrubbed chunk by chunk in bundle order
+  bool as_is = false;     // packed unscrubbed on purpose (CollectedItem::unscrubbed_ok)
   Plan plan;
   std::uint64_t held_bytes() const override { return plan.spans.capacity() * sizeof(Span); }
 };
@@ -260,6 +261,10 @@ bool ContentScrubber::decompress(CollectedItem& item) const {
 std::unique_ptr<PreparedScrub> ContentScrubber::prepare(CollectedItem& item) const {
   if (item.archive_path.empty() || !item.link_target.empty()) return nullptr;
   auto prepared = std::make_unique<Prepared>();
+  if (item.unscrubbed_ok) {
+    prepared->as_is = true;
+    return prepared;
+  }
   prepared->binary = !decompress(item);
   if (prepared->binary) return prepared;
   if (item.body) {
@@ -365,7 +370,11 @@ ScrubbedItem ContentScrubber::scrub(CollectedItem item) {
 ScrubbedItem ContentScrubber::scrub_prepared(CollectedItem item, std::unique_ptr<PreparedScrub> prepared) {
   ScrubCounts counts;
   ScrubCounts path_counts;
-  if (const auto* mine = dynamic_cast<const Prepared*>(prepared.get())) {
+  const auto* mine = dynamic_cast<const Prepared*>(prepared.get());
+  if (mine && mine->as_is) {
+    std::lock_guard lock(m_report_mutex);
+    m_report.unscrubbed.emplace_back(scrub_text(item.archive_path, path_counts), item.reason);
+  } else if (mine) {
     if (mine->binary || (mine->streamed && !scrub_body(item, counts))) leave_out(item);
     else if (!mine->streamed) item.content = apply(item.content, mine->plan, counts);
   }
@@ -379,7 +388,7 @@ ScrubbedItem ContentScrubber::scrub_prepared(CollectedItem item, std::unique_ptr
     if (!item.archive_path.empty()) m_report.members[item.archive_path][category] += count;
   }
   for (const auto& [category, count] : path_counts) m_report.totals[category] += count;
-  return make(std::move(item), true);
+  return make(std::move(item), !(mine && mine->as_is));
 }
 
 std::string ContentScrubber::description() const {

@@ -34,6 +34,7 @@ struct ScrubReport {
   std::map<std::string, std::size_t> totals;                           // replacements per category
   std::map<std::string, std::map<std::string, std::size_t>> members;   // member -> category -> count
   std::vector<std::pair<std::string, std::string>> left_out;           // (member, why)
+  std::vector<std::pair<std::string, std::string>> unscrubbed;         // (member, why): packed as they are
 };
 
 // Replacement counts of one text, per category ("secret" for masked values).
