@@ -118,6 +118,7 @@ Result<ScrubOptions> to_scrub_options(const RawOptions& raw, const std::string& 
   ScrubOptions scrub;
   scrub.enabled = !raw.no_scrub;
   scrub.map_path = raw.map.empty() ? state_dir + "/map.json" : raw.map;
+  scrub.settings.cache_dir = state_dir + "/cache";
   auto keep = parse_keep(raw.keep);
   if (!keep) return std::unexpected(keep.error());
   scrub.settings.keep = *keep;

@@ -127,7 +127,7 @@ Result<std::unique_ptr<ContentScrubber>> ContentScrubber::create(const Inventory
     entries.push_back(NameEntry{word, map.pseudonym(Category::word, word), Category::word, false});
     ++scrubber->m_report.inventory["word"];
   }
-  auto names = NameMatcher::build(entries);
+  auto names = NameMatcher::build(entries, settings.cache_dir);
   if (!names) return std::unexpected(names.error());
   scrubber->m_names = std::move(*names);
   return scrubber;

@@ -26,6 +26,7 @@ struct ScrubSettings {
   std::vector<std::string> words;          // --scrub-word / --scrub-words
   std::uint64_t max_decompressed = 25ull << 20;  // a decompressed .gz keeps its newest bytes
   std::string spool_dir;                   // where large contents are spooled ("" = $TMPDIR)
+  std::string cache_dir;                   // compiled name matchers of earlier runs ("" = none)
 };
 
 // What the scrubber did, for scrub-report.json: counts only, never originals.

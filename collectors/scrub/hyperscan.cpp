@@ -2,6 +2,15 @@
 #include "scrub/hyperscan.h"
 
 #include <hs/hs.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include "util/sha256.h"
 
 namespace vmsupport {
 namespace {
@@ -33,9 +42,72 @@ LiteralSet& LiteralSet::operator=(LiteralSet&& other) noexcept {
   return *this;
 }
 
-Result<LiteralSet> LiteralSet::compile(const std::vector<std::string>& literals) {
+namespace {
+
+namespace stdfs = std::filesystem;
+constexpr std::size_t k_cached_databases = 4;
+
+// The cache file of a literal set: its content, Hyperscan's version and the platform decide it.
+stdfs::path cache_file(const std::string& cache_dir, const std::vector<std::string>& literals) {
+  Sha256 hash;
+  hash.update(hs_version());
+  for (const std::string& literal : literals) {
+    hash.update(std::to_string(literal.size()) + ":");
+    hash.update(literal);
+  }
+  return stdfs::path(cache_dir) / ("names-" + hash.hex_digest().substr(0, 32) + ".hsdb");
+}
+
+hs_database* load_cached(const stdfs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return nullptr;
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  hs_database* database = nullptr;
+  if (hs_deserialize_database(bytes.data(), bytes.size(), &database) != HS_SUCCESS) return nullptr;
+  std::error_code ignored;
+  stdfs::last_write_time(file, stdfs::file_time_type::clock::now(), ignored);  // recently used
+  return database;
+}
+
+// Best effort: a cache that cannot be written only costs the next run a compile.
+void store_cached(const stdfs::path& file, const hs_database* database) {
+  char* bytes = nullptr;
+  std::size_t size = 0;
+  if (hs_serialize_database(database, &bytes, &size) != HS_SUCCESS) return;
+  std::error_code error;
+  stdfs::create_directories(file.parent_path(), error);
+  ::chmod(file.parent_path().c_str(), 0700);
+  const stdfs::path partial = file.string() + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out.write(bytes, static_cast<std::streamsize>(size));
+  }
+  std::free(bytes);
+  ::chmod(partial.c_str(), 0600);
+  stdfs::rename(partial, file, error);
+  std::vector<std::pair<stdfs::file_time_type, stdfs::path>> cached;
+  for (const auto& entry : stdfs::directory_iterator(file.parent_path(), error)) {
+    if (entry.path().extension() == ".hsdb") cached.emplace_back(entry.last_write_time(error), entry.path());
+  }
+  std::sort(cached.begin(), cached.end(), std::greater<>());
+  for (std::size_t i = k_cached_databases; i < cached.size(); ++i) stdfs::remove(cached[i].second, error);
+}
+
+}  // namespace
+
+Result<LiteralSet> LiteralSet::compile(const std::vector<std::string>& literals, const std::string& cache_dir) {
   LiteralSet set;
   if (literals.empty()) return set;
+  const bool cached = !cache_dir.empty() && literals.size() >= k_cache_min;
+  const stdfs::path file = cached ? cache_file(cache_dir, literals) : stdfs::path();
+  if (cached) set.m_database = load_cached(file);
+  if (set.m_database) {
+    for (const std::string& literal : literals) set.m_lengths.push_back(literal.size());
+    if (hs_alloc_scratch(set.m_database, &set.m_prototype) != HS_SUCCESS) {
+      return fail("cannot allocate Hyperscan scratch space");
+    }
+    return set;
+  }
   std::vector<const char*> expressions;
   std::vector<unsigned> flags(literals.size(), HS_FLAG_CASELESS);
   std::vector<unsigned> ids;
@@ -55,6 +127,7 @@ Result<LiteralSet> LiteralSet::compile(const std::vector<std::string>& literals)
   if (hs_alloc_scratch(set.m_database, &set.m_prototype) != HS_SUCCESS) {
     return fail("cannot allocate Hyperscan scratch space");
   }
+  if (cached) store_cached(file, set.m_database);
   return set;
 }
 

@@ -72,7 +72,7 @@ bool is_generic_name(std::string_view name) {
   return std::find(k_common_words.begin(), k_common_words.end(), lowered) != k_common_words.end();
 }
 
-Result<NameMatcher> NameMatcher::build(const std::vector<NameEntry>& names) {
+Result<NameMatcher> NameMatcher::build(const std::vector<NameEntry>& names, const std::string& cache_dir) {
   NameMatcher matcher;
   std::vector<std::string> literals;
   for (const NameEntry& entry : names) {
@@ -82,7 +82,7 @@ Result<NameMatcher> NameMatcher::build(const std::vector<NameEntry>& names) {
       literals.push_back(std::move(form));
     }
   }
-  auto set = LiteralSet::compile(literals);
+  auto set = LiteralSet::compile(literals, cache_dir);
   if (!set) return std::unexpected(set.error());
   matcher.m_literals = std::move(*set);
   return matcher;

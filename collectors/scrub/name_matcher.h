@@ -37,7 +37,7 @@ bool is_generic_name(std::string_view name);
 class NameMatcher {
  public:
   // Compiles the names (empty names are ignored). Fails when Hyperscan does.
-  static Result<NameMatcher> build(const std::vector<NameEntry>& names);
+  static Result<NameMatcher> build(const std::vector<NameEntry>& names, const std::string& cache_dir = "");
 
   // Whole-token, leftmost-longest matches in `text`, in order, not overlapping.
   std::vector<NameMatch> find(std::string_view text) const;
