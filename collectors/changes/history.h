@@ -25,8 +25,9 @@ struct HistoryEvent {
   // the new package and a remove of the old one).
   std::string action;
   // As the log names it: "openssl:amd64" (dpkg, apt). RPMs (dnf, yum) by name
-  // only, "openssl", arch and version dropped; VIBs by name, "esx-base", or
-  // the whole text when it is not a VIB id; image profiles as "image-profile".
+  // only, "openssl", arch and version dropped; VIBs by name, "esx-base" (the
+  // word after "Removing VIB" when it is no VIB id); image profiles as
+  // "image-profile", the profile's name being the to_version.
   std::string package;
   std::string from_version;  // "" when the log does not say (installs, yum's updates)
   std::string to_version;    // "" when the log does not say (removes)
@@ -52,6 +53,8 @@ bool is_history_format(std::string_view format);
 //    trigproc, conffile and startup lines are noise. An "upgrade" to a lower
 //    version (dpkg's ordering) is a downgrade, to the same one a reinstall; a
 //    purge right after a remove of the same package is part of that remove.
+//    An "install" over a package left in config-files state keeps its from
+//    version.
 //  - apt: the Install / Upgrade / Downgrade / Reinstall / Remove / Purge
 //    lists of each block, timed by its Start-Date (entries of a block
 //    without one are skipped).
