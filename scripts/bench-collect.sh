@@ -5,12 +5,15 @@
 # costs, whatever the number of names in the inventory). Runs: tar czf;
 # collect --no-scrub; collect (scrubbing, 20 VM names); collect with 10,000
 # more names (--scrub-words). Prints wall time, peak memory, output size and
-# the ratios. Usage:
-#   scripts/bench-collect.sh [SIZE_MIB (default 200)] [RUNS (default 3)]
+# the ratios. Then one log of BIG_MIB (default 2048) alone: tar czf against
+# collect, to show that memory stays flat whatever the size of a member.
+# Usage:
+#   scripts/bench-collect.sh [SIZE_MIB (default 200)] [RUNS (default 3)] [BIG_MIB (default 2048; 0 skips)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-200}
 runs=${2:-3}
+big_mib=${3:-2048}
 bin=build/vmsupport
 [ -x "$bin" ] || bash scripts/build.sh
 work=$(mktemp -d)
@@ -73,3 +76,22 @@ ratio "time ratio collect --no-scrub / tar" "$raw_s" "$tar_s"
 ratio "time ratio collect (scrub) / tar" "$scr_s" "$tar_s"
 ratio "time ratio 10,020 names / 20 names" "$big_s" "$scr_s"
 ratio "size ratio collect (scrub) / tar" "$scr_bytes" "$tar_bytes"
+
+(( big_mib > 0 )) || exit 0
+# One large log: varied lines (names, addresses), written once, read as a stream.
+big=$work/big
+mkdir -p "$big/var/log" "$big/etc"
+echo "bench-big-01" > "$big/etc/hostname"
+line 200000 7 > "$work/chunk.log"
+while (( $(stat -c %s "$big/var/log/syslog" 2>/dev/null || echo 0) < big_mib * 1024 * 1024 )); do
+  cat "$work/chunk.log" >> "$big/var/log/syslog"
+done
+rm -rf "$work/out" "$work/state" "$work/root"
+echo "large log: $(du -sh --apparent-size "$big/var/log/syslog" | cut -f1)"
+runs=1
+read -r btar_s btar_kib _ < <(measure tar czf "$work/out/tar.tgz" -C "$big" .)
+read -r bcol_s bcol_kib _ < <(measure "$bin" collect --root "$big" --platform linux --max-file-size 64G \
+  --state-dir "$work/state" -o "$work/out/" -q)
+row "tar czf (one large log)" "$btar_s" "$btar_kib" "-"
+row "vmsupport collect (one large log)" "$bcol_s" "$bcol_kib" "-"
+ratio "time ratio collect (one large log) / tar" "$bcol_s" "$btar_s"
