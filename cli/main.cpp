@@ -62,6 +62,10 @@ int main(int argc, char** argv) {
   // memory in scripts/bench-collect.sh); two arenas are enough for the workers.
   mallopt(M_MMAP_THRESHOLD, 256 << 10);
   mallopt(M_ARENA_MAX, 2);
+  // Buffers of a few MiB below the threshold are allocated and freed all the
+  // time: without a pad glibc gives the top of each heap back and faults it in
+  // again (a fifth of a collect's CPU went to page faults). Peak RSS unchanged.
+  mallopt(M_TOP_PAD, 32 << 20);
   CLI::App app{"vmsupport: gather a diagnostic bundle from a VMware or Linux host for a support case"};
   app.set_version_flag("--version", VMSUPPORT_VERSION);
   app.require_subcommand(1);

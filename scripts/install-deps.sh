@@ -6,7 +6,7 @@ packages=(
   g++ cmake make pkg-config
   libcli11-dev libyaml-cpp-dev libspdlog-dev libarchive-dev doctest-dev
   nlohmann-json3-dev nettle-dev libzstd-dev libhyperscan-dev
-  libdtl-dev liblzma-dev liblz4-dev gdb
+  libdtl-dev liblzma-dev liblz4-dev zlib1g-dev gdb
   tar gzip zstd coreutils procps
 )
 missing=()

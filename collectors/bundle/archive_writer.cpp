@@ -1,9 +1,8 @@
-// ArchiveWriter: libarchive pax tar with a hashing, fd-writing client
-// callback; atomic commit by rename (see archive_writer.h).
+// ArchiveWriter: appends encoded members to a buffered, hashing file
+// descriptor; runs of small members go through one running compressor;
+// atomic commit by rename (see archive_writer.h).
 #include "bundle/archive_writer.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -12,57 +11,85 @@
 #include <filesystem>
 #include <optional>
 
+#include "bundle/tar_header.h"
 #include "util/sha256.h"
 
 namespace vmsupport {
+namespace {
+
+// Output is written in pieces of at least this size (but for the last).
+constexpr std::size_t k_output_buffer = 128 << 10;
+
+}  // namespace
 
 struct ArchiveWriter::State {
-  archive* writer = nullptr;
   int fd = -1;
   bool to_stdout = false;
   bool finished = false;
-  bool discard = false;  // aborting: libarchive may flush, nothing more is written
   std::string final_path;
   std::string partial_path;
-  std::string top_dir;
+  EncodeSettings settings;
+  std::optional<Compressor> running;  // small members, compressed together here
   Sha256 hash;
-  std::uint64_t written = 0;
-  int write_errno = 0;
+  std::uint64_t written = 0;    // bytes of the archive (compressed)
+  std::uint64_t tar_bytes = 0;  // bytes of tar given to plain()
+  std::string buffer;
+  const ByteSink to_output = [this](std::string_view bytes) { return output(bytes); };
+  const ByteSink to_plain = [this](std::string_view bytes) { return plain(bytes); };
+
+  std::string where() const { return to_stdout ? "standard output" : partial_path; }
+
+  // Writes and hashes `bytes`; fails naming the file and the errno text.
+  Result<void> write_fd(std::string_view bytes) {
+    for (std::string_view left = bytes; !left.empty();) {
+      const ssize_t n = write(fd, left.data(), left.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return fail_errno(errno, "cannot write ", where(), ": ", errno_text(errno));
+      left.remove_prefix(static_cast<std::size_t>(n));
+    }
+    hash.update(bytes);
+    written += bytes.size();
+    return {};
+  }
+
+  Result<void> flush() {
+    auto ok = write_fd(buffer);
+    buffer.clear();
+    return ok;
+  }
+
+  // Archive bytes, in order, through the buffer (large pieces go straight out).
+  Result<void> output(std::string_view bytes) {
+    if (buffer.size() + bytes.size() <= k_output_buffer) {
+      buffer.append(bytes);
+      return {};
+    }
+    if (auto ok = flush(); !ok) return ok;
+    if (bytes.size() >= k_output_buffer) return write_fd(bytes);
+    buffer.append(bytes);
+    return {};
+  }
+
+  // Tar bytes: compressed in the running member (frame), or output as they are.
+  Result<void> plain(std::string_view bytes) {
+    tar_bytes += bytes.size();
+    return running ? running->write(bytes, to_output) : output(bytes);
+  }
+
+  // Ends the running member (frame), before a member compressed elsewhere and at the end.
+  Result<void> end_run() {
+    if (!running || !running->pending()) return {};
+    return running->finish(to_output);
+  }
 };
 
 namespace {
 
-la_ssize_t write_callback(archive* a, void* client, const void* buffer, size_t length) {
-  auto* state = static_cast<ArchiveWriter::State*>(client);
-  if (state->discard) return static_cast<la_ssize_t>(length);
-  const char* bytes = static_cast<const char*>(buffer);
-  std::size_t done = 0;
-  while (done < length) {
-    const ssize_t n = write(state->fd, bytes + done, length - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      state->write_errno = errno;
-      archive_set_error(a, errno, "%s", errno_text(errno).c_str());
-      return -1;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  state->hash.update(std::string_view(bytes, length));
-  state->written += length;
-  return static_cast<la_ssize_t>(length);
-}
-
-std::string where(const ArchiveWriter::State& state) {
-  return state.to_stdout ? "standard output" : state.partial_path;
-}
-
-int add_filter(archive* a, Compression compression) {
-  switch (compression) {
-    case Compression::gzip: return archive_write_add_filter_gzip(a);
-    case Compression::zstd: return archive_write_add_filter_zstd(a);
-    case Compression::none: return archive_write_add_filter_none(a);
-  }
-  return ARCHIVE_FATAL;
+// Large encoded members are spooled beside the archive, or in $TMPDIR for stdout.
+std::string spool_directory_of(const std::string& path) {
+  if (path == "-") return "";
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return dir.empty() ? "." : dir;
 }
 
 void fsync_directory(const std::string& file) {
@@ -109,8 +136,13 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::open(const std::string& pa
                                                            Compression compression,
                                                            const std::string& top_dir) {
   auto state = std::make_unique<State>();
-  state->top_dir = top_dir;
+  state->settings = EncodeSettings{compression, top_dir, spool_directory_of(path)};
   state->to_stdout = path == "-";
+  if (compression != Compression::none) {
+    auto compressor = Compressor::create(compression);
+    if (!compressor) return fail("cannot start the archive: ", compressor.error().message);
+    state->running = std::move(*compressor);
+  }
   if (state->to_stdout) {
     state->fd = STDOUT_FILENO;
   } else {
@@ -126,100 +158,39 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::open(const std::string& pa
       return error;
     }
   }
-  state->writer = archive_write_new();
-  archive* a = state->writer;
-  // No zero padding after a compressed stream: zstd refuses trailing bytes.
-  if (compression != Compression::none) archive_write_set_bytes_in_last_block(a, 1);
-  if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK || add_filter(a, compression) != ARCHIVE_OK ||
-      archive_write_open(a, state.get(), nullptr, write_callback, nullptr) != ARCHIVE_OK) {
-    const std::string message = archive_error_string(a) ? archive_error_string(a) : "unknown error";
-    ArchiveWriter cleanup(std::move(state));
-    return fail("cannot start the archive: ", message);
-  }
   return std::unique_ptr<ArchiveWriter>(new ArchiveWriter(std::move(state)));
 }
 
+const EncodeSettings& ArchiveWriter::encode_settings() const { return m_state->settings; }
+
 Result<MemberDigest> ArchiveWriter::add(const ScrubbedItem& member) {
-  const CollectedItem& item = member.item();
-  archive* a = m_state->writer;
-  archive_entry* entry = archive_entry_new();
-  const std::string name = m_state->top_dir + "/" + item.archive_path;
-  archive_entry_copy_pathname(entry, name.c_str());
-  archive_entry_set_uname(entry, "root");
-  archive_entry_set_gname(entry, "root");
-  const auto mtime = Clock::to_time_t(item.mtime == Clock::time_point{} ? Clock::now() : item.mtime);
-  archive_entry_set_mtime(entry, mtime, 0);
-  if (!item.link_target.empty()) {
-    archive_entry_set_filetype(entry, AE_IFLNK);
-    archive_entry_set_perm(entry, 0777);
-    archive_entry_copy_symlink(entry, item.link_target.c_str());
-    archive_entry_set_size(entry, 0);
-  } else {
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    archive_entry_set_size(entry, static_cast<la_int64_t>(item.content_size()));
-  }
-  int status = archive_write_header(a, entry);
-  archive_entry_free(entry);
-  if (status < ARCHIVE_WARN) {
-    return fail_errno(m_state->write_errno, "cannot write ", where(*m_state), ": ",
-                      archive_error_string(a));
-  }
-  if (!item.link_target.empty()) return MemberDigest{0, sha256_hex("")};
-  if (!item.body) {
-    if (auto ok = write_data(item.content); !ok) return std::unexpected(ok.error());
-    return MemberDigest{item.content.size(), sha256_hex(item.content)};
-  }
-  return write_range(*item.body);
+  auto encoded = encode_member(member, m_state->settings);
+  if (!encoded) return std::unexpected(encoded.error());
+  return append(*encoded);
 }
 
-Result<void> ArchiveWriter::write_data(std::string_view bytes) {
-  archive* a = m_state->writer;
-  while (!bytes.empty()) {
-    const la_ssize_t n = archive_write_data(a, bytes.data(), bytes.size());
-    if (n <= 0) {
-      return fail_errno(m_state->write_errno, "cannot write ", where(*m_state), ": ",
-                        archive_error_string(a) ? archive_error_string(a) : "short write");
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return {};
+Result<MemberDigest> ArchiveWriter::append(const EncodedMember& member) {
+  State& state = *m_state;
+  if (!member.compressed()) return member.emit(state.to_plain);
+  if (auto ok = state.end_run(); !ok) return std::unexpected(ok.error());
+  return member.emit(state.to_output);
 }
 
-// Streams a file range; a file that shrank since it was opened is padded
-// with NUL bytes to the size already written in the member's header.
-Result<MemberDigest> ArchiveWriter::write_range(const FileRange& range) {
-  Sha256 hash;
-  std::uint64_t copied = 0;
-  std::optional<Error> write_error;
-  (void)for_each_chunk(range, k_chunk_size, [&](std::string_view chunk) -> Result<void> {
-    hash.update(chunk);
-    auto ok = write_data(chunk);
-    if (!ok) write_error = ok.error();
-    copied += ok ? chunk.size() : 0;
-    return ok;
-  });
-  if (write_error) return std::unexpected(*write_error);
-  MemberDigest digest{range.length, {}, range.length - copied};
-  const std::string zeros(std::min<std::uint64_t>(digest.padded, k_chunk_size), '\0');
-  for (std::uint64_t left = digest.padded; left > 0;) {
-    const std::string_view part(zeros.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, zeros.size())));
-    hash.update(part);
-    if (auto ok = write_data(part); !ok) return std::unexpected(ok.error());
-    left -= part.size();
-  }
-  digest.sha256 = hash.hex_digest();
-  return digest;
+// The end-of-archive blocks; an uncompressed archive is padded to a whole
+// record, as libarchive does; a compressed one is not (zstd refuses trailing
+// bytes).
+Result<void> ArchiveWriter::finish_archive() {
+  State& state = *m_state;
+  std::uint64_t zeros = k_tar_end_size;
+  if (!state.running) zeros += (k_tar_record - (state.tar_bytes + zeros) % k_tar_record) % k_tar_record;
+  if (auto ok = state.plain(std::string(static_cast<std::size_t>(zeros), '\0')); !ok) return ok;
+  if (auto ok = state.end_run(); !ok) return ok;
+  return state.flush();
 }
 
 Result<CommittedBundle> ArchiveWriter::commit() {
   State& state = *m_state;
-  if (archive_write_close(state.writer) != ARCHIVE_OK) {
-    return fail_errno(state.write_errno, "cannot finish ", where(state), ": ",
-                      archive_error_string(state.writer));
-  }
-  archive_write_free(state.writer);
-  state.writer = nullptr;
+  if (auto ok = finish_archive(); !ok) return std::unexpected(ok.error());
   CommittedBundle bundle{state.to_stdout ? "-" : state.final_path, state.written,
                          state.hash.hex_digest(), ""};
   if (state.to_stdout) {
@@ -243,17 +214,12 @@ Result<CommittedBundle> ArchiveWriter::commit() {
   return bundle;
 }
 
+// What is still buffered or in the running compressor is dropped: a stream
+// on stdout stays visibly cut short (no end-of-archive).
 void ArchiveWriter::abort() {
   State& state = *m_state;
-  if (state.writer) {
-    // Closing (rather than archive_write_fail) frees the compressor's state;
-    // with `discard` set, the end-of-archive it would write goes nowhere, so
-    // a stream on stdout stays visibly cut short.
-    state.discard = true;
-    archive_write_close(state.writer);
-    archive_write_free(state.writer);
-    state.writer = nullptr;
-  }
+  state.running.reset();
+  state.buffer.clear();
   if (!state.to_stdout) {
     if (state.fd >= 0) close(state.fd);
     if (!state.finished && !state.partial_path.empty()) unlink(state.partial_path.c_str());

@@ -1,7 +1,10 @@
-// Writing the bundle: a POSIX (pax) tar through libarchive, gzip/zstd/none,
-// streamed straight from memory (no staging tree), into NAME.partial that is
-// renamed to NAME only when complete, or to stdout. The archive's SHA-256 is
-// computed while writing. Members come only from the scrubber.
+// Writing the bundle: a POSIX (pax) tar, gzip/zstd/none, streamed straight
+// from memory (no staging tree), into NAME.partial that is renamed to NAME
+// only when complete, or to stdout. Members come only from the scrubber, as
+// EncodedMembers: large ones compressed on worker threads into gzip members
+// (zstd frames) of their own, which the writer appends as they are; runs of
+// small ones compressed here, together, into one member (frame). The
+// archive's SHA-256 is computed while writing.
 #pragma once
 
 #include <cstdint>
@@ -9,21 +12,14 @@
 #include <string>
 #include <string_view>
 
+#include "bundle/member_encoder.h"
 #include "scrub/scrubber.h"
 #include "util/result.h"
 
 namespace vmsupport {
 
-enum class Compression { gzip, zstd, none };
-
 // ".tgz", ".tar.zst", ".tar"
 const char* compression_extension(Compression compression);
-
-struct MemberDigest {
-  std::uint64_t size = 0;
-  std::string sha256;
-  std::uint64_t padded = 0;  // NUL bytes written for a file that shrank (or failed) while read
-};
 
 struct CommittedBundle {
   std::string path;         // final path, or "-" for stdout
@@ -43,9 +39,15 @@ class ArchiveWriter {
   ArchiveWriter(const ArchiveWriter&) = delete;
   ArchiveWriter& operator=(const ArchiveWriter&) = delete;
 
-  // Appends one member (a file, or a symlink when link_target is set).
-  // Fails on a write error (the message names the file and the errno text).
+  // How members of this archive are encoded, for encode_member() on other threads.
+  const EncodeSettings& encode_settings() const;
+  // Appends one member (a file, or a symlink when link_target is set): encodes
+  // it, then appends it. Fails as encode_member() and append() do.
   Result<MemberDigest> add(const ScrubbedItem& member);
+  // Appends a member encoded with encode_settings(); members are in the
+  // archive in the order of the calls. Returns its digest. Fails on a write
+  // error (the message names the file and the errno text).
+  Result<MemberDigest> append(const EncodedMember& member);
   // Finishes the archive, fsyncs, renames NAME.partial to NAME, writes NAME.sha256.
   Result<CommittedBundle> commit();
   // Stops and removes NAME.partial. Safe to call more than once.
@@ -55,8 +57,7 @@ class ArchiveWriter {
 
  private:
   explicit ArchiveWriter(std::unique_ptr<State> state);
-  Result<void> write_data(std::string_view bytes);
-  Result<MemberDigest> write_range(const FileRange& range);
+  Result<void> finish_archive();
   std::unique_ptr<State> m_state;
 };
 

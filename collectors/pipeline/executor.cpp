@@ -1,6 +1,7 @@
 // The ordered parallel executor (see executor.h): workers take tasks in plan
 // order while the window (a count) and the memory budget (expected bytes of
-// collected, unwritten items) allow; the writer takes results in plan order.
+// collected, unwritten items) allow, and encode (compress) each member once it
+// is scrubbed; the writer takes encoded members in plan order and appends them.
 #include "pipeline/executor.h"
 
 #include <spdlog/spdlog.h>
@@ -30,21 +31,24 @@ std::uint64_t expected_bytes(const Task& task) {
 // (plus the one item the writer waits for, whatever its size).
 constexpr std::uint64_t k_memory_budget = 24ull << 20;
 
-// A scrubbed item waiting for the writer.
+// A scrubbed item waiting for the writer, with its member encoded (none when
+// the item has no member).
 struct Done {
   ScrubbedItem member;
+  std::optional<Result<EncodedMember>> encoded;
   std::uint64_t held = 0;  // bytes counted against the budget until written
 };
 
 class OrderedRun {
  public:
   OrderedRun(const Plan& plan, const ExecutorSettings& settings, CollectContext& context,
-             Scrubber& scrubber)
-      : m_plan(plan), m_settings(settings), m_context(context), m_scrubber(scrubber), m_slots(plan.tasks.size()),
-        m_window(std::max(4u, settings.jobs * 4)) {}
+             Scrubber& scrubber, const EncodeSettings& encode)
+      : m_plan(plan), m_settings(settings), m_context(context), m_scrubber(scrubber), m_encode(encode),
+        m_slots(plan.tasks.size()), m_window(std::max(4u, settings.jobs * 4)) {}
 
   // Collects and prepares items in parallel; applies the scrubber in plan
-  // order (pseudonyms are numbered the same way every run), off the writer.
+  // order (pseudonyms are numbered the same way every run), off the writer;
+  // then, in parallel again, encodes (compresses) the member.
   void worker() {
     while (true) {
       std::size_t index = 0;
@@ -66,10 +70,13 @@ class OrderedRun {
         if (m_stop) return;
       }
       ScrubbedItem member = m_scrubber.scrub_prepared(std::move(item), std::move(prepared));
-      held = recount(held, member.item().content.size());
+      pass_turn(index);  // the next item's in-order step need not wait for this one's compression
+      std::optional<Result<EncodedMember>> encoded;
+      if (!member.item().archive_path.empty()) encoded = encode_member(member, m_encode);
+      const std::uint64_t encoded_bytes = encoded && *encoded ? (*encoded)->held_bytes() : 0;
+      held = recount(held, member.item().content.size() + encoded_bytes);
       std::lock_guard lock(m_mutex);
-      m_applied = index + 1;
-      m_slots[index].emplace(Done{std::move(member), held});
+      m_slots[index].emplace(Done{std::move(member), std::move(encoded), held});
       m_changed.notify_all();
     }
   }
@@ -98,6 +105,13 @@ class OrderedRun {
     if (index == m_written) return true;
     return index < m_written + m_window &&
            m_in_flight + expected_bytes(m_plan.tasks[index]) <= k_memory_budget;
+  }
+
+  // Lets the item after `index` take its in-order scrubbing step.
+  void pass_turn(std::size_t index) {
+    std::lock_guard lock(m_mutex);
+    m_applied = index + 1;
+    m_changed.notify_all();
   }
 
   // Replaces what an item was counted for with what it holds now.
@@ -132,6 +146,7 @@ class OrderedRun {
   const ExecutorSettings& m_settings;
   CollectContext& m_context;
   Scrubber& m_scrubber;
+  const EncodeSettings& m_encode;
   std::vector<std::optional<Done>> m_slots;
   std::size_t m_window;
   std::mutex m_mutex;
@@ -190,24 +205,24 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
                           ProcessRunner& runner, Scrubber& scrubber, ArchiveWriter& writer,
                           std::vector<ItemRecord>& items) {
   CollectContext context{fs, runner, settings.deadline, settings.cancel};
-  OrderedRun run(plan, settings, context, scrubber);
+  OrderedRun run(plan, settings, context, scrubber, writer.encode_settings());
   std::vector<std::jthread> workers;
   for (unsigned i = 0; i < std::max(1u, settings.jobs); ++i) {
     workers.emplace_back([&run] { run.worker(); });
   }
   Result<void> outcome;
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
-    const ScrubbedItem member = std::move(run.take(i).member);
+    const Done done = run.take(i);
     MemberDigest digest;
-    if (!member.item().archive_path.empty()) {
-      auto added = writer.add(member);
+    if (done.encoded) {
+      auto added = *done.encoded ? writer.append(**done.encoded) : std::unexpected(done.encoded->error());
       if (!added) {
         outcome = std::unexpected(added.error());
         break;
       }
       digest = *added;
     }
-    items.push_back(record_of(member, digest));
+    items.push_back(record_of(done.member, digest));
   }
   run.stop();
   return outcome;

@@ -1,6 +1,7 @@
-// Runs a plan's tasks on a small thread pool and hands each result, scrubbed,
-// to the archive writer in plan order, so the bundle's layout is deterministic
-// while collection is parallel. Memory stays bounded: workers run at most a
+// Runs a plan's tasks on a small thread pool and hands each result, scrubbed
+// and encoded (compressed) on the pool, to the archive writer in plan order,
+// so the bundle's layout is deterministic while collection and compression
+// are parallel. Memory stays bounded: workers run at most a
 // window of tasks, and about 32 MiB of content, ahead of the writer.
 #pragma once
 
