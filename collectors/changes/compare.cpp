@@ -134,7 +134,9 @@ void compare_with_baseline(const Baseline& baseline, const Snapshot& now, Change
 void recent_tracked_files(const Snapshot& now, Clock::time_point since, ChangeReport& report) {
   report.since = since;
   for (const SnapshotEntry& entry : now.entries) {
-    if (entry.present && !entry.key.starts_with("command:") && entry.mtime >= since) {
+    // /proc and /sys report the boot or read time, not a change.
+    const bool pseudo = entry.key.starts_with("/proc/") || entry.key.starts_with("/sys/");
+    if (entry.present && !pseudo && !entry.key.starts_with("command:") && entry.mtime >= since) {
       report.recent_files.push_back(RecentFile{entry.key, entry.area, entry.mtime});
     }
   }

@@ -166,7 +166,7 @@ TEST_SUITE("unit") {
     CHECK(member(report, "changes/summary.txt").find("output of uname_-r not_compared: not run: --root is not /") != std::string::npos);
   }
 
-  TEST_CASE("without a baseline, tracked files modified within the window are listed newest first") {
+  TEST_CASE("without a baseline, tracked files modified within the window are listed newest first, /proc not") {
     const auto now = Clock::now();
     SnapshotEntry old_file = entry("/etc/fstab", "x");
     old_file.mtime = now - std::chrono::hours(24 * 30);
@@ -176,7 +176,9 @@ TEST_SUITE("unit") {
     newest.mtime = now - std::chrono::hours(1);
     ChangeReport report;
     report.now = now;
-    recent_tracked_files(snapshot({old_file, recent, newest}), now - std::chrono::hours(24 * 7), report);
+    SnapshotEntry pseudo = entry("/proc/version", "Linux", ChangeArea::host_os);
+    pseudo.mtime = now;
+    recent_tracked_files(snapshot({old_file, recent, newest, pseudo}), now - std::chrono::hours(24 * 7), report);
     REQUIRE(report.recent_files.size() == 2);
     CHECK(report.recent_files[0].path == "/etc/os-release");
     CHECK(report.recent_files[1].path == "/etc/hosts");
