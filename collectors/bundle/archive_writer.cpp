@@ -85,13 +85,6 @@ struct ArchiveWriter::State {
 
 namespace {
 
-// Large encoded members are spooled beside the archive, or in $TMPDIR for stdout.
-std::string spool_directory_of(const std::string& path) {
-  if (path == "-") return "";
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  return dir.empty() ? "." : dir;
-}
-
 void fsync_directory(const std::string& file) {
   const std::string dir = std::filesystem::path(file).parent_path().string();
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -136,7 +129,7 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::open(const std::string& pa
                                                            Compression compression,
                                                            const std::string& top_dir) {
   auto state = std::make_unique<State>();
-  state->settings = EncodeSettings{compression, top_dir, spool_directory_of(path)};
+  state->settings = EncodeSettings{compression, top_dir, spool_directory_beside(path)};
   state->to_stdout = path == "-";
   if (compression != Compression::none) {
     auto compressor = Compressor::create(compression);

@@ -7,15 +7,10 @@
 #include <regex>
 
 #include "scrub/patterns.h"
+#include "util/text.h"
 
 namespace vmsupport {
 namespace {
-
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool is_name_category(Category category) {
   return category == Category::host || category == Category::domain || category == Category::vm ||
@@ -29,7 +24,7 @@ bool looks_like_pseudonym(Category category, std::string_view value) {
   switch (category) {
     case Category::ipv4: return std::atoi(std::string(value.substr(0, value.find_first_of(".-"))).c_str()) >= 240;
     case Category::ipv6: {
-      const std::string v = lower_ascii(value);
+      const std::string v = ascii_lower(value);
       return v.rfind("3fff:", 0) == 0;
     }
     case Category::mac: {

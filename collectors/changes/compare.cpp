@@ -6,26 +6,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "util/text.h"
+
 namespace vmsupport {
 namespace {
 
 constexpr std::size_t k_glance_lines = 3;   // a change this small is quoted in the summary
 constexpr std::size_t k_glance_width = 160;
 constexpr std::size_t k_packages_listed = 40;
-
-std::vector<std::string_view> lines_of(std::string_view text) {
-  std::vector<std::string_view> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
-    start = end + 1;
-  }
-  return lines;
-}
 
 std::string glance(std::string_view line) {
   std::string out(line.substr(0, k_glance_width));
@@ -41,7 +29,7 @@ std::string diff_member_for(const std::string& key) {
 void quote_small_change(EntryChange& change) {
   std::vector<std::string> removed;
   std::vector<std::string> added;
-  for (std::string_view line : lines_of(change.diff.text)) {
+  for (std::string_view line : split_lines(change.diff.text)) {
     if (line.starts_with("---") || line.starts_with("+++")) continue;
     if (line.starts_with("-")) removed.push_back(glance(line.substr(1)));
     if (line.starts_with("+")) added.push_back(glance(line.substr(1)));
@@ -98,7 +86,7 @@ EntryChange change_of(const SnapshotEntry* before, const SnapshotEntry* after, c
 
 std::vector<std::pair<std::string, std::string>> package_versions(std::string_view text) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (std::string_view line : lines_of(text)) {
+  for (std::string_view line : split_lines(text)) {
     std::istringstream words{std::string(line)};
     std::string name;
     std::string version;

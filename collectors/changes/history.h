@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/text.h"
 #include "util/units.h"
 
 namespace vmsupport {
@@ -78,9 +79,6 @@ std::vector<HistoryEvent> parse_history(std::string_view text, std::string_view 
 
 // Shared by history.cpp and history_formats.cpp; not for callers.
 namespace history_detail {
-
-// `text` cut at "\n", each line without its "\n" or "\r\n".
-std::vector<std::string_view> split_lines(std::string_view text);
 
 // `text` cut at runs of spaces and tabs; no empty words.
 std::vector<std::string_view> split_words(std::string_view text);

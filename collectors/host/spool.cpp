@@ -30,6 +30,12 @@ int open_unnamed(const std::string& directory) {
 
 }  // namespace
 
+std::string spool_directory_beside(const std::string& bundle_path) {
+  if (bundle_path == "-") return "";
+  const std::size_t slash = bundle_path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : bundle_path.substr(0, slash);
+}
+
 Result<std::size_t> read_at(const FileRange& range, std::uint64_t at, char* buffer, std::size_t size) {
   if (at >= range.length) return 0;
   const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(size, range.length - at));

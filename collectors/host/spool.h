@@ -29,6 +29,10 @@ struct FileRange {
   std::uint64_t length = 0;
 };
 
+// Where large contents of a bundle written to `bundle_path` are spooled: its
+// directory (the space is needed there anyway), or "" ($TMPDIR) for "-" (stdout).
+std::string spool_directory_beside(const std::string& bundle_path);
+
 // Reads up to `size` bytes at `at` (relative to the range's start) into
 // `buffer`; returns how many were read: fewer at the end of the range, and
 // fewer when the file shrank since it was opened. Fails on a read error.

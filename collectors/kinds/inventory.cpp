@@ -14,6 +14,7 @@
 #include "host/glob_walk.h"
 #include "scrub/gunzip.h"
 #include "scrub/user_fields.h"
+#include "util/text.h"
 
 namespace vmsupport {
 namespace {
@@ -23,12 +24,6 @@ constexpr std::array<std::string_view, 8> k_takes = {"line", "key", "hosts", "re
 
 // How much of a log `take: user_fields` reads: its newest bytes, in chunks.
 constexpr std::uint64_t k_user_field_scan = 64ull << 20;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return out;
-}
 
 std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -116,7 +111,7 @@ std::vector<std::string> words_of(const std::string& line) {
 }
 
 bool is_loopback_name(const std::string& name) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   return n == "localhost" || n.rfind("localhost.", 0) == 0 || n.rfind("ip6-", 0) == 0 ||
          n == "localdomain" || n == "broadcasthost";
 }
@@ -215,14 +210,14 @@ void Inventory::add(Category category, std::string name) {
       return;
     }
   }
-  const std::string key = lower(name);
+  const std::string key = ascii_lower(name);
   for (const InventoryName& known : names) {
-    if (known.category == category && lower(known.name) == key) return;
+    if (known.category == category && ascii_lower(known.name) == key) return;
   }
   names.push_back(InventoryName{category, std::move(name)});
 }
 
-bool Inventory::is_service_account(std::string_view name) const { return service_accounts.contains(lower(name)); }
+bool Inventory::is_service_account(std::string_view name) const { return service_accounts.contains(ascii_lower(name)); }
 
 std::size_t Inventory::count(Category category) const {
   return static_cast<std::size_t>(std::count_if(names.begin(), names.end(), [&](const InventoryName& n) {
@@ -356,7 +351,7 @@ Inventory gather_inventory(const Manifest& manifest, FileSystem& fs) {
       if (!content) continue;
       if (source.take == "passwd") {
         for (std::string& name : passwd_accounts(content->bytes, source.min_uid, false)) {
-          inventory.service_accounts.insert(lower(name));
+          inventory.service_accounts.insert(ascii_lower(name));
         }
       }
       for (std::string& name : names_from_text(source, content->bytes)) inventory.add(source.category, std::move(name));

@@ -105,16 +105,6 @@ std::string bundle_path(const std::string& output, const std::string& file_name)
   return output + (output.back() == '/' ? "" : "/") + file_name;
 }
 
-std::string spool_directory(const std::string& output) {
-  if (output == "-") return "";  // $TMPDIR
-  struct stat st {};
-  if ((!output.empty() && output.back() == '/') || (::stat(output.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
-    return output;
-  }
-  const std::size_t slash = output.rfind('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : output.substr(0, slash);
-}
-
 CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& log) {
   RunRecord record;
   record.started = Clock::now();
@@ -141,7 +131,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   record.host = read_host_facts(host.fs);
   // 5. Read the inventory of names and set up the scrubber, before anything is written.
   ScrubOptions scrub_options = options.scrub;
-  scrub_options.settings.spool_dir = spool_directory(options.output);
+  scrub_options.settings.spool_dir = spool_directory_beside(bundle_path(options.output, "bundle"));
   auto scrub = prepare_scrubber(scrub_options, *platform->manifest, host.fs, record.host.hostname);
   if (!scrub) return failed(k_exit_usage, scrub.error());
   record.scrub = scrub->scrubber->description();

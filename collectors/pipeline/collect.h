@@ -76,8 +76,4 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
 // directory (existing, or written with a trailing '/'), or "-".
 std::string bundle_path(const std::string& output, const std::string& file_name);
 
-// Where large contents are spooled while scrubbing: beside the bundle (the
-// space is needed there anyway), or $TMPDIR ("") when streaming to stdout.
-std::string spool_directory(const std::string& output);
-
 }  // namespace vmsupport

@@ -6,6 +6,7 @@
 
 #include "host/glob_walk.h"
 #include "pipeline/executor.h"
+#include "util/text.h"
 
 namespace vmsupport {
 namespace {
@@ -112,12 +113,8 @@ void quote_core_logs(CoreReport& report, const Plan& plan, FileSystem& fs) {
     if (!file || file->resolved.find("/log") == std::string::npos || file->resolved.ends_with(".gz")) continue;
     auto content = fs.read(file->resolved, k_log_scan_bytes);
     if (!content || content->bytes.find('\0') != std::string::npos) continue;
-    std::string_view text = content->bytes;
-    for (std::size_t start = 0; start < text.size();) {
-      std::size_t end = text.find('\n', start);
-      if (end == std::string_view::npos) end = text.size();
-      const std::string_view line = text.substr(start, std::min<std::size_t>(end - start, 400));
-      start = end + 1;
+    for (std::string_view whole : split_lines(content->bytes)) {
+      const std::string_view line = whole.substr(0, 400);
       for (CoreFinding& core : report.cores) {
         if (core.log_lines.size() < k_log_lines_per_core && mentions(line, core)) {
           core.log_lines.push_back(file->resolved + ": " + std::string(line));

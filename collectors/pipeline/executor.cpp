@@ -31,10 +31,11 @@ std::uint64_t expected_bytes(const Task& task) {
 // (plus the one item the writer waits for, whatever its size).
 constexpr std::uint64_t k_memory_budget = 24ull << 20;
 
-// A scrubbed item waiting for the writer, with its member encoded (none when
-// the item has no member).
+// A scrubbed item waiting for the writer: its record (size and checksum
+// filled in when written) and its member encoded (none when the item has no
+// member). The scrubbed content itself is not kept: the encoding holds it.
 struct Done {
-  ScrubbedItem member;
+  ItemRecord record;
   std::optional<Result<EncodedMember>> encoded;
   std::uint64_t held = 0;  // bytes counted against the budget until written
 };
@@ -73,10 +74,10 @@ class OrderedRun {
       pass_turn(index);  // the next item's in-order step need not wait for this one's compression
       std::optional<Result<EncodedMember>> encoded;
       if (!member.item().archive_path.empty()) encoded = encode_member(member, m_encode);
-      const std::uint64_t encoded_bytes = encoded && *encoded ? (*encoded)->held_bytes() : 0;
-      held = recount(held, member.item().content.size() + encoded_bytes);
+      held = recount(held, encoded && *encoded ? (*encoded)->held_bytes() : 0);
+      Done done{record_of(member, {}), std::move(encoded), held};
       std::lock_guard lock(m_mutex);
-      m_slots[index].emplace(Done{std::move(member), std::move(encoded), held});
+      m_slots[index].emplace(std::move(done));
       m_changed.notify_all();
     }
   }
@@ -169,20 +170,24 @@ ItemRecord record_of(const ScrubbedItem& member, const MemberDigest& digest) {
   record.link_target = item.link_target;
   record.status = item.status;
   record.reason = item.reason;
-  record.size = digest.size;
   record.original_size = item.original_size;
-  record.sha256 = digest.sha256;
   record.truncated = item.truncated;
   record.scrubbed = member.scrubbed();
   record.mtime = item.mtime;
   record.duration = item.duration;
   record.exit_code = item.exit_code;
   record.mode = item.mode;
+  set_digest(record, digest);
+  return record;
+}
+
+void set_digest(ItemRecord& record, const MemberDigest& digest) {
+  record.size = digest.size;
+  record.sha256 = digest.sha256;
   if (digest.padded > 0) {
     record.reason += std::string(record.reason.empty() ? "" : "; ") + "the last " + format_size(digest.padded) +
                      " could not be read (the file shrank or a read failed): written as NUL bytes";
   }
-  return record;
 }
 
 Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
@@ -212,17 +217,16 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
   }
   Result<void> outcome;
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
-    const Done done = run.take(i);
-    MemberDigest digest;
+    Done done = run.take(i);
     if (done.encoded) {
       auto added = *done.encoded ? writer.append(**done.encoded) : std::unexpected(done.encoded->error());
       if (!added) {
         outcome = std::unexpected(added.error());
         break;
       }
-      digest = *added;
+      set_digest(done.record, *added);
     }
-    items.push_back(record_of(done.member, digest));
+    items.push_back(std::move(done.record));
   }
   run.stop();
   return outcome;

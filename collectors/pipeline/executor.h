@@ -38,4 +38,8 @@ Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const
 // form through the scrubber and into the archive.
 ItemRecord record_of(const ScrubbedItem& member, const MemberDigest& digest);
 
+// Sets the record's size and checksum from what was written (and says when
+// NUL bytes stood in for what could not be read).
+void set_digest(ItemRecord& record, const MemberDigest& digest);
+
 }  // namespace vmsupport

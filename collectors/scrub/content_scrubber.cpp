@@ -11,6 +11,7 @@
 #include "scrub/patterns.h"
 #include "scrub/secrets.h"
 #include "scrub/user_fields.h"
+#include "util/text.h"
 
 namespace vmsupport {
 namespace {
@@ -48,12 +49,6 @@ Span span_at(std::size_t begin, std::size_t end, Span::Kind kind = Span::Kind::f
 bool is_label_char(char c) {
   const auto u = static_cast<unsigned char>(c);
   return (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z') || c == '-' || c == '.';
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return out;
 }
 
 bool is_binary(std::string_view bytes) { return bytes.find('\0') != std::string_view::npos; }
@@ -178,7 +173,7 @@ ContentScrubber::Plan ContentScrubber::analyse(std::string_view text) const {
   }
   if (!keeps(Category::user)) {
     for (const UserField& field : find_user_fields(text)) {
-      if (m_service_accounts.contains(lower(text.substr(field.begin, field.end - field.begin)))) continue;
+      if (m_service_accounts.contains(ascii_lower(text.substr(field.begin, field.end - field.begin)))) continue;
       Span span = span_at(field.begin, field.end, Span::Kind::address);
       span.category = static_cast<std::uint8_t>(Category::user);
       others.push_back(std::move(span));

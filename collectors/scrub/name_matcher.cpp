@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "scrub/encodings.h"
+#include "util/text.h"
 
 namespace vmsupport {
 namespace {
@@ -13,14 +14,6 @@ namespace {
 bool is_alnum(char c) {
   const auto u = static_cast<unsigned char>(c);
   return (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
 }
 
 const std::array<std::string_view, 40> k_common_words = {
@@ -68,7 +61,7 @@ bool whole_token(std::string_view text, std::size_t begin, std::size_t end) {
 bool is_generic_name(std::string_view name) {
   if (name.size() < 3) return true;
   if (std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
-  const std::string lowered = lower(name);
+  const std::string lowered = ascii_lower(name);
   return std::find(k_common_words.begin(), k_common_words.end(), lowered) != k_common_words.end();
 }
 

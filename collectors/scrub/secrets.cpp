@@ -7,6 +7,7 @@
 #include <set>
 
 #include "scrub/hyperscan.h"
+#include "util/text.h"
 
 namespace vmsupport {
 namespace {
@@ -38,12 +39,6 @@ bool is_key_char(char c) {
          c == '.' || c == '/';
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return out;
-}
-
 // A base64 payload (standard or URL alphabet), not a long host name.
 bool looks_base64(std::string_view value) {
   return value.size() >= 32 && std::all_of(value.begin(), value.end(), [](char c) {
@@ -53,9 +48,9 @@ bool looks_base64(std::string_view value) {
 
 // Settings about secrets rather than secrets: PasswordAuthentication=no.
 bool is_setting(std::string_view key, std::string_view value) {
-  const std::string k = lower(key);
+  const std::string k = ascii_lower(key);
   static const std::set<std::string_view> k_flags = {"yes", "no", "true", "false", "on", "off"};
-  return k.ends_with("authentication") || k_flags.contains(lower(value));
+  return k.ends_with("authentication") || k_flags.contains(ascii_lower(value));
 }
 
 // nsswitch.conf's "passwd: files systemd" names a database, not a password.
@@ -142,7 +137,7 @@ void mask_line(std::string_view text, std::size_t line_begin, std::size_t line_e
     if (line[i] != '=' && line[i] != ':') continue;
     const std::string_view key = key_before(line, i);
     if (key.empty()) continue;
-    const bool guestinfo = lower(key).rfind("guestinfo.", 0) == 0;
+    const bool guestinfo = ascii_lower(key).rfind("guestinfo.", 0) == 0;
     if (!is_secret_key(key) && !guestinfo) continue;
     const auto [begin, end] = value_after(line, i);
     if (end <= begin) continue;
@@ -172,7 +167,7 @@ bool mask_private_key(std::string_view text, std::size_t begin, std::vector<Secr
 }  // namespace
 
 bool is_secret_key(std::string_view key) {
-  const std::string k = lower(key);
+  const std::string k = ascii_lower(key);
   for (std::string_view word : k_keywords) {
     if (k.find(word) != std::string::npos) return true;
   }

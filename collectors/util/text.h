@@ -1,11 +1,20 @@
-// Small text helpers: UTF-8 validity and base64, for carrying file names
-// that are not valid UTF-8 through manifest.json without losing bytes.
+// Small text helpers: ASCII case folding; UTF-8 validity and base64, for
+// carrying file names that are not valid UTF-8 through manifest.json without
+// losing bytes.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vmsupport {
+
+// `text` with A-Z folded to a-z; every other byte (UTF-8 too) as it was.
+std::string ascii_lower(std::string_view text);
+
+// `text` cut at "\n", each line without its "\n" or "\r\n" (no empty last
+// line for a text ending in a line end).
+std::vector<std::string_view> split_lines(std::string_view text);
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view text);

@@ -1,5 +1,6 @@
 // Parsing and printing of sizes, durations and --since times (see units.h).
 #include "util/units.h"
+#include "util/text.h"
 
 #include <cctype>
 #include <charconv>
@@ -26,12 +27,6 @@ bool split_number(std::string_view text, double& number, std::string_view& unit)
   return true;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 }  // namespace
 
 Result<std::uint64_t> parse_size(std::string_view text) {
@@ -40,7 +35,7 @@ Result<std::uint64_t> parse_size(std::string_view text) {
   if (!split_number(text, number, unit)) {
     return fail("'", text, "' is not a size (expected e.g. 4096, 512k, 25MiB, 2G)");
   }
-  const std::string u = lower(unit);
+  const std::string u = ascii_lower(unit);
   double scale = 0;
   if (u.empty() || u == "b") scale = 1;
   else if (u == "k" || u == "kb" || u == "kib") scale = 1024.0;
@@ -59,7 +54,7 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   if (!split_number(text, number, unit)) {
     return fail("'", text, "' is not a duration (expected e.g. 30s, 5m, 2h, 3d)");
   }
-  const std::string u = lower(unit);
+  const std::string u = ascii_lower(unit);
   double ms = 0;
   if (u == "ms") ms = number;
   else if (u.empty() || u == "s" || u == "sec") ms = number * 1e3;
