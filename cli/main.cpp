@@ -64,8 +64,9 @@ int main(int argc, char** argv) {
   mallopt(M_ARENA_MAX, 2);
   // Buffers of a few MiB below the threshold are allocated and freed all the
   // time: without a pad glibc gives the top of each heap back and faults it in
-  // again (a fifth of a collect's CPU went to page faults). Peak RSS unchanged.
-  mallopt(M_TOP_PAD, 32 << 20);
+  // again (a fifth of a collect's CPU went to page faults). 8 MiB, not more:
+  // what the pad keeps counts in the peak memory of every run.
+  mallopt(M_TOP_PAD, 8 << 20);
   CLI::App app{"vmsupport: gather a diagnostic bundle from a VMware or Linux host for a support case"};
   app.set_version_flag("--version", VMSUPPORT_VERSION);
   app.require_subcommand(1);

@@ -7,7 +7,7 @@ packages=(
   libcli11-dev libyaml-cpp-dev libspdlog-dev libarchive-dev doctest-dev
   nlohmann-json3-dev nettle-dev libzstd-dev libhyperscan-dev
   libdtl-dev liblzma-dev liblz4-dev zlib1g-dev gdb
-  tar gzip zstd coreutils procps
+  tar gzip zstd coreutils procps time
 )
 missing=()
 for p in "${packages[@]}"; do

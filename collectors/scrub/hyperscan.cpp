@@ -29,13 +29,13 @@ LiteralSet::LiteralSet() = default;
 LiteralSet::~LiteralSet() {
   for (hs_scratch* scratch : m_idle) hs_free_scratch(scratch);
   if (m_prototype) hs_free_scratch(m_prototype);
-  if (m_database) hs_free_database(m_database);
+  for (hs_database* database : m_databases) hs_free_database(database);
 }
 
 LiteralSet::LiteralSet(LiteralSet&& other) noexcept { *this = std::move(other); }
 
 LiteralSet& LiteralSet::operator=(LiteralSet&& other) noexcept {
-  std::swap(m_database, other.m_database);
+  std::swap(m_databases, other.m_databases);
   std::swap(m_lengths, other.m_lengths);
   std::swap(m_idle, other.m_idle);
   std::swap(m_prototype, other.m_prototype);
@@ -45,17 +45,24 @@ LiteralSet& LiteralSet::operator=(LiteralSet&& other) noexcept {
 namespace {
 
 namespace stdfs = std::filesystem;
-constexpr std::size_t k_cached_databases = 4;
+constexpr std::size_t k_cached_sets = 4;
 
-// The cache file of a literal set: its content, Hyperscan's version and the platform decide it.
-stdfs::path cache_file(const std::string& cache_dir, const std::vector<std::string>& literals) {
+// The cache file of part `part` of a literal set: the whole set's content,
+// Hyperscan's version and the platform decide its name.
+stdfs::path cache_file(const std::string& cache_dir, const std::vector<std::string>& literals, std::size_t part) {
   Sha256 hash;
   hash.update(hs_version());
   for (const std::string& literal : literals) {
     hash.update(std::to_string(literal.size()) + ":");
     hash.update(literal);
   }
-  return stdfs::path(cache_dir) / ("names-" + hash.hex_digest().substr(0, 32) + ".hsdb");
+  return stdfs::path(cache_dir) / ("names-" + hash.hex_digest().substr(0, 32) + "-" + std::to_string(part) + ".hsdb");
+}
+
+// The set a cache file belongs to: its name without the part number.
+std::string set_of(const stdfs::path& file) {
+  const std::string name = file.filename().string();
+  return name.substr(0, name.rfind('-'));
 }
 
 hs_database* load_cached(const stdfs::path& file) {
@@ -85,12 +92,48 @@ void store_cached(const stdfs::path& file, const hs_database* database) {
   std::free(bytes);
   ::chmod(partial.c_str(), 0600);
   stdfs::rename(partial, file, error);
+}
+
+// Keeps the parts of the k_cached_sets sets used most recently.
+void prune_cache(const stdfs::path& directory) {
+  std::error_code error;
   std::vector<std::pair<stdfs::file_time_type, stdfs::path>> cached;
-  for (const auto& entry : stdfs::directory_iterator(file.parent_path(), error)) {
+  for (const auto& entry : stdfs::directory_iterator(directory, error)) {
     if (entry.path().extension() == ".hsdb") cached.emplace_back(entry.last_write_time(error), entry.path());
   }
   std::sort(cached.begin(), cached.end(), std::greater<>());
-  for (std::size_t i = k_cached_databases; i < cached.size(); ++i) stdfs::remove(cached[i].second, error);
+  std::vector<std::string> kept;
+  for (const auto& [time, file] : cached) {
+    const std::string set = set_of(file);
+    if (std::find(kept.begin(), kept.end(), set) != kept.end()) continue;
+    if (kept.size() < k_cached_sets) {
+      kept.push_back(set);
+      continue;
+    }
+    stdfs::remove(file, error);
+  }
+}
+
+Result<hs_database*> compile_part(const std::vector<std::string>& literals, std::size_t first, std::size_t last) {
+  std::vector<const char*> expressions;
+  std::vector<std::size_t> lengths;
+  std::vector<unsigned> ids;
+  for (std::size_t i = first; i < last; ++i) {
+    expressions.push_back(literals[i].data());
+    lengths.push_back(literals[i].size());
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  std::vector<unsigned> flags(expressions.size(), HS_FLAG_CASELESS);
+  hs_database* database = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_lit_multi(expressions.data(), flags.data(), ids.data(), lengths.data(),
+                           static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &database,
+                           &error) != HS_SUCCESS) {
+    auto failure = fail("cannot compile the scrubber's names: ", error ? error->message : "unknown error");
+    hs_free_compile_error(error);
+    return std::unexpected(failure.error());
+  }
+  return database;
 }
 
 }  // namespace
@@ -98,36 +141,27 @@ void store_cached(const stdfs::path& file, const hs_database* database) {
 Result<LiteralSet> LiteralSet::compile(const std::vector<std::string>& literals, const std::string& cache_dir) {
   LiteralSet set;
   if (literals.empty()) return set;
+  for (const std::string& literal : literals) set.m_lengths.push_back(literal.size());
   const bool cached = !cache_dir.empty() && literals.size() >= k_cache_min;
-  const stdfs::path file = cached ? cache_file(cache_dir, literals) : stdfs::path();
-  if (cached) set.m_database = load_cached(file);
-  if (set.m_database) {
-    for (const std::string& literal : literals) set.m_lengths.push_back(literal.size());
-    if (hs_alloc_scratch(set.m_database, &set.m_prototype) != HS_SUCCESS) {
+  bool stored = false;
+  for (std::size_t first = 0, part = 0; first < literals.size(); first += k_part_literals, ++part) {
+    const std::size_t last = std::min(literals.size(), first + k_part_literals);
+    const stdfs::path file = cached ? cache_file(cache_dir, literals, part) : stdfs::path();
+    hs_database* database = cached ? load_cached(file) : nullptr;
+    if (!database) {
+      auto compiled = compile_part(literals, first, last);
+      if (!compiled) return std::unexpected(compiled.error());
+      database = *compiled;
+      if (cached) store_cached(file, database);
+      stored = stored || cached;
+    }
+    set.m_databases.push_back(database);
+    // One scratch space grows to fit every part.
+    if (hs_alloc_scratch(database, &set.m_prototype) != HS_SUCCESS) {
       return fail("cannot allocate Hyperscan scratch space");
     }
-    return set;
   }
-  std::vector<const char*> expressions;
-  std::vector<unsigned> flags(literals.size(), HS_FLAG_CASELESS);
-  std::vector<unsigned> ids;
-  for (std::size_t i = 0; i < literals.size(); ++i) {
-    expressions.push_back(literals[i].data());
-    set.m_lengths.push_back(literals[i].size());
-    ids.push_back(static_cast<unsigned>(i));
-  }
-  hs_compile_error_t* error = nullptr;
-  if (hs_compile_lit_multi(expressions.data(), flags.data(), ids.data(), set.m_lengths.data(),
-                           static_cast<unsigned>(literals.size()), HS_MODE_BLOCK, nullptr,
-                           &set.m_database, &error) != HS_SUCCESS) {
-    auto failure = fail("cannot compile the scrubber's names: ", error ? error->message : "unknown error");
-    hs_free_compile_error(error);
-    return failure;
-  }
-  if (hs_alloc_scratch(set.m_database, &set.m_prototype) != HS_SUCCESS) {
-    return fail("cannot allocate Hyperscan scratch space");
-  }
-  if (cached) store_cached(file, set.m_database);
+  if (stored) prune_cache(cache_dir);
   return set;
 }
 
@@ -150,11 +184,13 @@ void LiteralSet::give_back(hs_scratch* scratch) const {
 
 std::vector<LiteralHit> LiteralSet::scan(std::string_view text) const {
   std::vector<LiteralHit> hits;
-  if (!m_database || text.empty()) return hits;
+  if (m_databases.empty() || text.empty()) return hits;
   hs_scratch* scratch = take_scratch();
   std::pair<std::vector<LiteralHit>*, const std::vector<std::size_t>*> context{&hits, &m_lengths};
   // Hyperscan scans at most 4 GiB per call; bundles cap members far below that.
-  hs_scan(m_database, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_match, &context);
+  for (hs_database* database : m_databases) {
+    hs_scan(database, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_match, &context);
+  }
   give_back(scratch);
   return hits;
 }

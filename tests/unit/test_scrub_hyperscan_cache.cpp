@@ -3,6 +3,7 @@
 // the same matches; other literals get another file; small sets are not cached.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -63,5 +64,39 @@ TEST_SUITE("unit") {
     auto again = LiteralSet::compile(names, cache);
     REQUIRE(again);
     CHECK(again->scan("a host-42 b").size() >= 1);
+  }
+
+  TEST_CASE("a set larger than one part is compiled in parts: every literal matches with its own id, cached or not") {
+    testing::TempDir dir;
+    const std::string cache = (dir.path() / "cache").string();
+    const std::size_t count = LiteralSet::k_part_literals * 2 + 7;  // three parts
+    const auto names = literals(count, "vm-");
+    const std::string text = "a VM-0 b vm-" + std::to_string(LiteralSet::k_part_literals) + " c vm-" +
+                             std::to_string(count - 1) + " d";
+    for (int run = 0; run < 2; ++run) {
+      CAPTURE(run);
+      auto set = LiteralSet::compile(names, cache);
+      REQUIRE(set);
+      CHECK(cached_files(cache) == 3);
+      std::vector<unsigned> whole;  // ids of hits that are a whole token here
+      for (const LiteralHit& hit : set->scan(text)) {
+        CHECK(text.substr(hit.begin, hit.end - hit.begin).size() == names[hit.id].size());
+        const char after = hit.end < text.size() ? text[hit.end] : ' ';
+        if (after == ' ') whole.push_back(hit.id);
+      }
+      std::sort(whole.begin(), whole.end());
+      CHECK(whole == std::vector<unsigned>{0, static_cast<unsigned>(LiteralSet::k_part_literals),
+                                           static_cast<unsigned>(count - 1)});
+    }
+  }
+
+  TEST_CASE("the cache keeps the parts of the four sets used last, whole") {
+    testing::TempDir dir;
+    const std::string cache = (dir.path() / "cache").string();
+    const std::size_t count = LiteralSet::k_part_literals + 1;  // two parts each
+    for (int set = 0; set < 6; ++set) {
+      REQUIRE(LiteralSet::compile(literals(count, "site" + std::to_string(set) + "-"), cache));
+    }
+    CHECK(cached_files(cache) == 8);
   }
 }

@@ -2,6 +2,7 @@
 // (subnets, special addresses, notations, dashed IPv4), reverse lookup, the
 // map file and its stability across runs, and thread safety.
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
 #include <cstdint>
@@ -417,6 +418,27 @@ TEST_SUITE("unit") {
       CHECK(after[i].pseudonym == before[i].pseudonym);
     }
     CHECK(loaded->original("host-0002").value_or("") == not_utf8);
+  }
+
+  TEST_CASE("the map file is valid JSON for an empty map and for names that need escaping") {
+    testing::TempTree tree;
+    const std::string path = tree.host("/map.json");
+    PseudonymMap empty;
+    REQUIRE(empty.save(path));
+    const Result<PseudonymMap> loaded_empty = PseudonymMap::load(path);
+    REQUIRE(loaded_empty);
+    CHECK(loaded_empty->entries().empty());
+
+    PseudonymMap map;
+    const std::string tricky = "R&D \"Payroll\"\\DB\n\t\x01 \xe8\xb2\xa1\xe5\x8b\x99";
+    map.pseudonym(Category::vm, tricky);
+    REQUIRE(map.save(path));
+    CHECK(nlohmann::json::accept(read_text(path)));
+    const Result<PseudonymMap> loaded = PseudonymMap::load(path);
+    REQUIRE(loaded);
+    REQUIRE(loaded->entries().size() == 1);
+    CHECK(loaded->entries()[0].original == tricky);
+    CHECK(loaded->original("vm-0001").value_or("") == tricky);
   }
 
   TEST_CASE("a loaded map gives the stored pseudonyms and continues their numbering") {
