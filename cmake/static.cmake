@@ -64,6 +64,11 @@ set_target_properties(spdlog::spdlog_header_only PROPERTIES
   INTERFACE_LINK_LIBRARIES "Threads::Threads;fmt::fmt-header-only")
 set(VMSUPPORT_SPDLOG spdlog::spdlog_header_only)
 
+# ld warns that ICU's dlopen and libxml2's getaddrinfo/gethostbyname need the
+# glibc of the build at run time: neither is reached (ICU dlopens only plugins,
+# which vmsupport never loads; libxml2 serves only XAR archives and never fetches
+# a URL here). vmsupport itself resolves no users or hosts through NSS:
+# inventory reads the root's /etc/passwd.
 # The link line must end in static mode: the driver appends libstdc++, libm, libc.
 set(CMAKE_LINK_SEARCH_END_STATIC ON)
 add_link_options(-static)
