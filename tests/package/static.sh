@@ -24,7 +24,7 @@ if (($(id -u) != 0)); then
   echo "skip: the chroot checks need root"
 else
   root=$(mktemp -d /tmp/vmsupport-static-root.XXXXXX)
-  trap 'rm -rf "$root"' EXIT
+  trap 'rm -rf "$root" "$root.tgz"' EXIT
   cp "$bin" "$root/vmsupport"
   mkdir -m 1777 "$root/tmp"
   in_root() { chroot "$root" /vmsupport "$@"; }
@@ -44,6 +44,11 @@ else
   in_root verify "$path" >"$root/verify.out" 2>&1
   check "chroot: verify accepts the bundle" test $? -eq 0
   check "bundle lists with the system's tar" bash -c 'tar -tzf "$1" | grep -q /manifest.json$' _ "$root$path"
+  # As README says for a host without packages: the bundle streamed to stdout.
+  in_root collect -o - >"$root.tgz" 2>"$root/stream.err"
+  check "chroot: collect -o - streams a bundle (exit 0 or 1)" test $? -le 1
+  check "the streamed bundle verifies" "$bin" verify "$root.tgz"
+  rm -f "$root.tgz"
   if ((failures)); then cat "$root/collect.err" "$root/verify.out"; fi
 fi
 
