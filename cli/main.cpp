@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include "commands.h"
+#include "completion.h"
 
 namespace {
 
@@ -120,6 +121,9 @@ int main(int argc, char** argv) {
   scrub->add_flag("-v,--verbose", raw.verbosity, "More log output on stderr (-vv: debug)");
   scrub->footer(k_scrub_footer);
 
+  std::string shell;
+  CLI::App* completion = add_completion_command(app, shell);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -131,5 +135,6 @@ int main(int argc, char** argv) {
   if (unscrub->parsed()) return run_unscrub(raw);
   if (scrub->parsed()) return run_scrub(raw);
   if (baseline->parsed()) return run_baseline(raw);
+  if (completion->parsed()) return run_completion(app, shell);
   return run_verify(raw);
 }

@@ -8,6 +8,10 @@ packages=(
   nlohmann-json3-dev nettle-dev libzstd-dev libhyperscan-dev
   libdtl-dev liblzma-dev liblz4-dev zlib1g-dev gdb
   tar gzip zstd coreutils procps time
+  # scripts/build-static: the .a archives libarchive.a needs besides the above
+  libacl1-dev libbz2-dev libxml2-dev libicu-dev
+  # the man page (help2man) and the .deb (cpack, dpkg-shlibdeps; man -l, file in its test)
+  help2man dpkg-dev groff-base man-db bsdextrautils file
 )
 missing=()
 for p in "${packages[@]}"; do
