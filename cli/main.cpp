@@ -11,6 +11,7 @@ const char* k_exit_codes = R"(Exit codes:
   1  bundle written, but some collectors failed or timed out (see manifest.json)
   2  usage or manifest error: nothing was collected
   3  no bundle could be written (disk full, unwritable output, interrupted)
+  4  upload: the server or the network failed
 )";
 
 const char* k_collect_examples = R"(
@@ -119,6 +120,8 @@ int main(int argc, char** argv) {
   scrub->add_flag("-v,--verbose", raw.verbosity, "More log output on stderr (-vv: debug)");
   scrub->footer(k_scrub_footer);
 
+  CLI::App* upload = add_upload_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -130,5 +133,6 @@ int main(int argc, char** argv) {
   if (unscrub->parsed()) return run_unscrub(raw);
   if (scrub->parsed()) return run_scrub(raw);
   if (baseline->parsed()) return run_baseline(raw);
+  if (upload->parsed()) return run_upload();
   return run_verify(raw);
 }

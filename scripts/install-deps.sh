@@ -8,6 +8,8 @@ packages=(
   nlohmann-json3-dev nettle-dev libzstd-dev libhyperscan-dev
   libdtl-dev liblzma-dev liblz4-dev zlib1g-dev gdb
   tar gzip zstd coreutils procps
+  libcurl4-openssl-dev gnupg
+  nginx-light openssl python3
 )
 missing=()
 for p in "${packages[@]}"; do
