@@ -60,12 +60,17 @@ Exit codes:
 // "NAME  12.0 MiB / 100.0 MiB  12%" on one line of a terminal, at most five times a second.
 void show_progress(const std::string& name, std::uint64_t now, std::uint64_t total) {
   static auto last = std::chrono::steady_clock::time_point{};
+  static std::string last_name;
+  static std::uint64_t last_bytes = 0;
   const auto clock = std::chrono::steady_clock::now();
-  if (clock - last < std::chrono::milliseconds(200) && now != total) return;
+  if (total == 0) return;  // not started yet
+  const bool same_file = name == last_name;
+  if (same_file && (now == total ? last_bytes == now : clock - last < std::chrono::milliseconds(200))) return;
   last = clock;
-  std::cerr << "\r" << name << "  " << format_size(now) << " / " << format_size(total);
-  if (total > 0) std::cerr << "  " << now * 100 / total << "%";
-  std::cerr << "\033[K" << std::flush;
+  last_name = name;
+  last_bytes = now;
+  std::cerr << "\r" << name << "  " << format_size(now) << " / " << format_size(total) << "  " << now * 100 / total
+            << "%\033[K" << std::flush;
 }
 
 Result<UploadOptions> to_upload_options(const UploadRaw& raw) {

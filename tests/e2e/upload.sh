@@ -182,6 +182,11 @@ check "503: --json counts the attempts" test "$(json_field "$work/503.json" 'j["
 code=$?
 check "TLS --ca-cert: exit 0 (got $code)" test "$code" -eq 0
 check "TLS --ca-cert: the received bundle equals the bundle" cmp "$bundle" "$work/www/dav/tls/$name"
+check "stderr not a terminal: no progress" bash -c "! grep -q '%' '$work/tls.err'"
+if command -v script >/dev/null; then
+  script -qec "'$bin' upload '$bundle' --url 'http://127.0.0.1:$port/dav/tty/{file}'" /dev/null >"$work/tty.out" 2>&1
+  check "on a terminal: progress with a percentage" grep -q "$name  .* 100%" "$work/tty.out"
+fi
 "$bin" upload "$bundle" --url "https://127.0.0.1:$tls_port/dav/tls2/{file}" --retry-delay 10ms 2>"$work/tls-no.err"
 code=$?
 check "TLS without the CA: exit 4 (got $code)" test "$code" -eq 4
