@@ -1,6 +1,7 @@
 // The collect pipeline, step by step: manifests -> platform -> plan -> host
 // facts -> scrubber -> recent changes -> archive -> parallel collection
-// through the scrubber -> documents -> commit -> encryption. Each step lives in its own file; this one only orders them.
+// through the scrubber -> documents -> commit -> encryption. Each step lives
+// in its own file; this one only orders them.
 #include "pipeline/collect.h"
 
 #include <spdlog/spdlog.h>
