@@ -39,6 +39,7 @@ void print_summary(const CollectSummary& s) {
             << format_duration(s.duration) << ". Collectors: " << format_counts(s.collectors);
   std::cerr << "\nScrub:   " << s.scrub << "\n";
   if (!s.map_path.empty()) std::cerr << "Map:     " << s.map_path << " (keep it: it turns pseudonyms back into names)\n";
+  if (!s.encrypted_for.empty()) std::cerr << "Key:     encrypted with gpg for " << s.encrypted_for << "\n";
   if (!s.map_warning.empty()) std::cerr << "Warning: " << s.map_warning << "\n";
   if (!s.problems.empty()) {
     std::cerr << "Problems (all in manifest.json):\n";

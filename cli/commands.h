@@ -12,6 +12,11 @@ int run_unscrub(const RawOptions& raw);
 int run_scrub(const RawOptions& raw);
 int run_baseline(const RawOptions& raw);
 
+// `upload` has options of its own, shared with no other command: they live in
+// upload_command.cpp. Adds the subcommand to `app`; run_upload() runs it once parsed.
+CLI::App* add_upload_command(CLI::App& app);
+int run_upload();
+
 // Prints "vmsupport: error: ..." (and the hint) to stderr.
 void print_error(const Error& error);
 

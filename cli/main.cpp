@@ -12,6 +12,7 @@ const char* k_exit_codes = R"(Exit codes:
   1  bundle written, but some collectors failed or timed out (see manifest.json)
   2  usage or manifest error: nothing was collected
   3  no bundle could be written (disk full, unwritable output, interrupted)
+  4  upload: the server or the network failed
 )";
 
 const char* k_collect_examples = R"(
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
 
   std::string shell;
   CLI::App* completion = add_completion_command(app, shell);
+  CLI::App* upload = add_upload_command(app);
 
   try {
     app.parse(argc, argv);
@@ -136,5 +138,6 @@ int main(int argc, char** argv) {
   if (scrub->parsed()) return run_scrub(raw);
   if (baseline->parsed()) return run_baseline(raw);
   if (completion->parsed()) return run_completion(app, shell);
+  if (upload->parsed()) return run_upload();
   return run_verify(raw);
 }

@@ -23,6 +23,14 @@ static void add_scrub_choices(CLI::App& command, RawOptions& raw) {
       ->type_name("FILE");
 }
 
+// --encrypt-to: shared by collect and scrub.
+static void add_encrypt_option(CLI::App& command, RawOptions& raw) {
+  command.add_option("--encrypt-to", raw.encrypt_to,
+                     "Encrypt the bundle with gpg for this public key (a key file, or a fingerprint or e-mail "
+                     "in the keyring): NAME.gpg")
+      ->type_name("KEY");
+}
+
 // Which host and which manifests: shared by collect, list and baseline.
 static void add_root_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--root", raw.root, "Read the host's files under DIR (a mounted disk, a fixture)")
@@ -77,6 +85,7 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
   command.add_option("-j,--jobs", raw.jobs, "Collectors run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
   command.add_flag("--no-scrub", raw.no_scrub, "Do not replace names, addresses and users, nor mask secrets (recorded in the bundle)");
   add_scrub_choices(command, raw);
+  add_encrypt_option(command, raw);
   command.add_flag("-q,--quiet", raw.quiet, "Print only the bundle's path");
 }
 
@@ -88,6 +97,7 @@ void add_scrub_options(CLI::App& command, RawOptions& raw) {
   add_scrub_choices(command, raw);
   command.add_option("--platform", raw.platform, "Use this platform's inventory and forbidden paths instead of detecting it")
       ->type_name("NAME");
+  add_encrypt_option(command, raw);
   command.add_flag("-q,--quiet", raw.quiet, "Print only the scrubbed bundle's path");
 }
 
@@ -96,6 +106,7 @@ Result<RescrubOptions> to_rescrub_options(const RawOptions& raw) {
   options.input = raw.bundle;
   options.output = raw.scrub_output;
   options.platform = raw.platform;
+  options.encrypt_to = raw.encrypt_to;
   const std::string state_dir = raw.state_dir.empty() ? default_state_dir() : raw.state_dir;
   auto scrub = to_scrub_options(raw, state_dir);
   if (!scrub) return std::unexpected(scrub.error());
@@ -105,6 +116,11 @@ Result<RescrubOptions> to_rescrub_options(const RawOptions& raw) {
   options.given = {{"platform", raw.platform}, {"output", raw.scrub_output.empty() ? "beside the input" : raw.scrub_output},
                    {"keep", raw.keep}, {"scrub_words", raw.scrub_words.size()}, {"state_dir", state_dir}};
   return options;
+}
+
+bool is_case_id(const std::string& text) {
+  static const std::regex k_case("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+  return std::regex_match(text, k_case);
 }
 
 std::string default_state_dir() {
@@ -140,6 +156,7 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   options.manifests_dir = raw.manifests;
   options.output = raw.output;
   options.jobs = raw.jobs;
+  options.encrypt_to = raw.encrypt_to;
   options.state_dir = raw.state_dir.empty() ? default_state_dir() : raw.state_dir;
   auto scrub = to_scrub_options(raw, options.state_dir);
   if (!scrub) return std::unexpected(scrub.error());
@@ -147,8 +164,7 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   options.compression = raw.compress == "zstd" ? Compression::zstd
                         : raw.compress == "none" ? Compression::none
                                                  : Compression::gzip;
-  static const std::regex k_case("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
-  if (!raw.case_id.empty() && !std::regex_match(raw.case_id, k_case)) {
+  if (!raw.case_id.empty() && !is_case_id(raw.case_id)) {
     return fail("--case: '", raw.case_id, "' is not a case id (letters, digits and dashes)");
   }
   options.case_id = raw.case_id;

@@ -36,6 +36,7 @@ struct RawOptions {
   std::string baseline;       // collect --baseline ID
   bool no_changes = false;    // collect --no-changes
   bool include_cores = false;
+  std::string encrypt_to;     // collect and scrub --encrypt-to KEY
   std::string max_core_size = "1GiB";
   std::string max_cores_total = "4GiB";
   std::string label;          // baseline --label
@@ -74,6 +75,9 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw);
 
 // Converts and validates the options of `scrub BUNDLE`; fails naming the option.
 Result<RescrubOptions> to_rescrub_options(const RawOptions& raw);
+
+// True when `text` can be a support case id: letters, digits and dashes, at most 64.
+bool is_case_id(const std::string& text);
 
 // The default state directory: /var/lib/vmsupport as root, else the XDG state dir.
 std::string default_state_dir();

@@ -36,7 +36,12 @@ void print_summary(const RescrubSummary& s, const std::string& input) {
             << "Scrub:   " << s.scrub << "\n";
   if (!s.map_path.empty())
     std::cerr << "Map:     " << s.map_path << " (keep it: it turns pseudonyms back into names)\n";
+  if (!s.encrypted_for.empty()) std::cerr << "Key:     encrypted with gpg for " << s.encrypted_for << "\n";
   if (!s.map_warning.empty()) std::cerr << "Warning: " << s.map_warning << "\n";
+  if (!s.encrypted_for.empty()) {
+    std::cerr << "Next:    attach " << s.bundle.path << " to the support case.\n";
+    return;
+  }
   std::cerr << "Next:    vmsupport verify " << s.bundle.path
             << (s.map_path.empty() ? "" : " --map " + s.map_path)
             << ", then attach it to the support case.\n";

@@ -12,6 +12,8 @@ packages=(
   libacl1-dev libbz2-dev libxml2-dev libicu-dev
   # the man page (help2man) and the .deb (cpack, dpkg-shlibdeps; man -l, file in its test)
   help2man dpkg-dev groff-base man-db bsdextrautils file
+  libcurl4-openssl-dev gnupg
+  nginx-light openssl python3
 )
 missing=()
 for p in "${packages[@]}"; do

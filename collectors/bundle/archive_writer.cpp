@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "bundle/sha256_file.h"
 #include "bundle/tar_header.h"
 #include "util/sha256.h"
 
@@ -92,20 +93,6 @@ void fsync_directory(const std::string& file) {
     fsync(fd);
     close(fd);
   }
-}
-
-Result<void> write_text_file(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".partial";
-  FILE* out = std::fopen(temporary.c_str(), "wbx");
-  if (!out) return fail("cannot create ", temporary, ": ", errno_text(errno));
-  const bool ok = std::fwrite(text.data(), 1, text.size(), out) == text.size();
-  const bool closed = std::fclose(out) == 0;
-  if (!ok || !closed || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    std::remove(temporary.c_str());
-    return fail("cannot write ", path, ": ", errno_text(error));
-  }
-  return {};
 }
 
 }  // namespace
@@ -201,9 +188,8 @@ Result<CommittedBundle> ArchiveWriter::commit() {
   state.finished = true;
   fsync_directory(state.final_path);
   bundle.sha256_path = state.final_path + ".sha256";
-  const std::string line =
-      bundle.sha256 + "  " + std::filesystem::path(state.final_path).filename().string() + "\n";
-  if (auto ok = write_text_file(bundle.sha256_path, line); !ok) return std::unexpected(ok.error());
+  const std::string line = sha256_line(bundle.sha256, std::filesystem::path(state.final_path).filename().string());
+  if (auto ok = write_file_atomically(bundle.sha256_path, line); !ok) return std::unexpected(ok.error());
   return bundle;
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "bundle/leak_check.h"
+#include "bundle/sha256_file.h"
 #include "scrub/content_scrubber.h"
 #include "util/sha256.h"
 #include "util/text.h"
@@ -24,16 +25,6 @@ struct Member {
   std::uint64_t size = 0;
   std::string sha256;
 };
-
-std::string file_sha256(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  Sha256 hash;
-  std::string buffer(1 << 20, '\0');
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-    hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
-  }
-  return hash.hex_digest();
-}
 
 // Reads one entry's data, hashing it; keeps it when `keep` is set.
 Result<Member> read_member(archive* a, archive_entry* entry, bool keep, std::string& kept) {
@@ -120,6 +111,11 @@ void add_leak_problems(const std::vector<LeakFinding>& findings, const nlohmann:
 }  // namespace
 
 Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions& options) {
+  return verify_bundle_parts(path, {path}, options);
+}
+
+Result<VerifyReport> verify_bundle_parts(const std::string& path, const std::vector<std::string>& parts,
+                                         const VerifyOptions& options) {
   PseudonymMap map;
   if (!options.map_path.empty()) {
     auto loaded = PseudonymMap::load(options.map_path);
@@ -132,7 +128,10 @@ Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions&
   archive* a = archive_read_new();
   archive_read_support_filter_all(a);
   archive_read_support_format_tar(a);
-  if (archive_read_open_filename(a, path.c_str(), 1 << 16) != ARCHIVE_OK) {
+  std::vector<const char*> names;
+  for (const std::string& part : parts) names.push_back(part.c_str());
+  names.push_back(nullptr);
+  if (archive_read_open_filenames(a, names.data(), 1 << 16) != ARCHIVE_OK) {
     auto error = fail("cannot read ", path, ": ", archive_error_string(a));
     archive_read_free(a);
     return error;
@@ -186,14 +185,12 @@ Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions&
       }
     }
   }
-  report.archive_sha256 = file_sha256(path);
-  std::ifstream sidecar(path + ".sha256");
-  std::string expected;
-  if (sidecar >> expected) {
+  auto archive_sha256 = sha256_of_files(parts);
+  if (!archive_sha256) return std::unexpected(archive_sha256.error());
+  report.archive_sha256 = *archive_sha256;
+  if (auto problems = compare_with_sha256_file(path, parts, report.archive_sha256)) {
     report.sidecar_checked = true;
-    if (expected != report.archive_sha256) {
-      report.problems.push_back(path + ".sha256 does not match the archive");
-    }
+    report.problems.insert(report.problems.end(), problems->begin(), problems->end());
   }
   return report;
 }

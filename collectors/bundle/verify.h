@@ -32,4 +32,10 @@ struct VerifyOptions {
 // listed in the report as "member:line: category".
 Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions& options = {});
 
+// The same for a bundle kept in parts (NAME.part-001 ...): the archive is read
+// as the parts' concatenation; `path` is the whole's name, for NAME.sha256
+// (whose line of each part is compared too) and for messages.
+Result<VerifyReport> verify_bundle_parts(const std::string& path, const std::vector<std::string>& parts,
+                                         const VerifyOptions& options = {});
+
 }  // namespace vmsupport

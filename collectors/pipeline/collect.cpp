@@ -1,12 +1,14 @@
 // The collect pipeline, step by step: manifests -> platform -> plan -> host
 // facts -> scrubber -> recent changes -> archive -> parallel collection
-// through the scrubber -> documents -> commit. Each step lives in its own file; this one only orders them.
+// through the scrubber -> documents -> commit -> encryption. Each step lives
+// in its own file; this one only orders them.
 #include "pipeline/collect.h"
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include "bundle/documents.h"
+#include "bundle/encrypt.h"
 #include "kinds/host_facts.h"
 #include "manifest/loader.h"
 #include "pipeline/executor.h"
@@ -114,6 +116,9 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
 
   spdlog::info("vmsupport {} collect, options {}", VMSUPPORT_VERSION,
                options.given.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  // 0. Check the --encrypt-to key first: nothing is collected for a key gpg cannot use.
+  auto key = prepare_encryption(options.encrypt_to, options.output, host.runner);
+  if (!key) return failed(k_exit_usage, key.error());
   // 1. Load the manifests: built in, or --manifests DIR.
   auto manifests = load_manifests(options.manifests_dir);
   if (!manifests) return failed(k_exit_usage, manifests.error());
@@ -180,6 +185,13 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
     spdlog::warn("{}", summary.map_warning);
   } else if (scrub->map) {
     summary.map_path = scrub->map_path;
+  }
+  // 13. With --encrypt-to: NAME.gpg and its .sha256 replace NAME and NAME.sha256.
+  if (*key) {
+    auto encrypted = (*key)->encrypt(summary.bundle, host.runner, host.cancel);
+    if (!encrypted) return failed(k_exit_no_bundle, encrypted.error());
+    summary.bundle = *encrypted;
+    summary.encrypted_for = (*key)->description();
   }
   return summary;
 }

@@ -35,6 +35,7 @@ struct CollectOptions {
   std::string state_dir;
   ChangesOptions changes;                     // --baseline, --no-changes (state_dir, since filled in)
   CoresOptions cores;                         // --include-cores, --max-core-size, --max-cores-total
+  std::string encrypt_to;                     // --encrypt-to KEY: a key file or keyring id; "" = not encrypted
   nlohmann::ordered_json given;                    // the options as the user gave them
 };
 
@@ -55,6 +56,7 @@ struct CollectSummary {
   std::string scrub;
   std::string map_path;                            // where the pseudonym map was saved
   std::string map_warning;                         // why it was not, if so
+  std::string encrypted_for;                       // --encrypt-to: the key's user id and fingerprint
   std::chrono::milliseconds duration{0};
   std::optional<Error> error;                      // set when exit_code is 2 or 3
 };

@@ -1,7 +1,7 @@
 // The scrub pipeline, step by step: manifests -> pass 1 over the input
 // (inventory files, markers) -> platform -> scrubber -> output name -> pass 2
 // (every member through the scrubber into the new archive) -> documents ->
-// commit -> map. Each step lives in its own file; this one only orders them.
+// commit -> map -> encryption. Each step lives in its own file; this one only orders them.
 #include "pipeline/rescrub.h"
 
 #include <spdlog/spdlog.h>
@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "bundle/archive_reader.h"
+#include "bundle/encrypt.h"
 #include "bundle/rescrub_documents.h"
 #include "pipeline/collect.h"
 #include "pipeline/executor.h"
@@ -170,6 +171,10 @@ RescrubSummary rescrub(const RescrubOptions& options) {
   if (!options.scrub.enabled || options.scrub.map_path.empty()) {
     return failed(k_exit_usage, Error{"scrub: needs scrubbing on and a map path", {}, 0});
   }
+  // 0. Check the --encrypt-to key first: nothing is read for a key gpg cannot use.
+  PosixProcessRunner runner;
+  auto key = prepare_encryption(options.encrypt_to, options.output, runner);
+  if (!key) return failed(k_exit_usage, key.error());
   // 1. Load the built-in manifests: their inventory, detect and forbid sections.
   auto manifests = load_manifests("");
   if (!manifests) return failed(k_exit_usage, manifests.error());
@@ -217,6 +222,13 @@ RescrubSummary rescrub(const RescrubOptions& options) {
   // 9. Keep the pseudonym map for the next bundle of this site.
   RescrubSummary summary = summarise(record, *committed);
   keep_map(*scrub, summary);
+  // 10. With --encrypt-to: NAME.gpg and its .sha256 replace NAME and NAME.sha256.
+  if (*key) {
+    auto encrypted = (*key)->encrypt(summary.bundle, runner, options.cancel);
+    if (!encrypted) return failed(k_exit_no_bundle, encrypted.error());
+    summary.bundle = *encrypted;
+    summary.encrypted_for = (*key)->description();
+  }
   return summary;
 }
 

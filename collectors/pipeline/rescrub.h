@@ -22,6 +22,7 @@ struct RescrubOptions {
   std::string platform;                       // whose inventory and forbid rules; "" = detect
   ScrubOptions scrub;                         // --keep, --scrub-word(s), --map
   std::uint64_t max_member = 256ull << 20;    // larger members are left out
+  std::string encrypt_to;                     // --encrypt-to KEY; "" = not encrypted
   const std::atomic<bool>* cancel = nullptr;  // set on SIGINT/SIGTERM
   nlohmann::ordered_json given;               // the options as the user gave them
 };
@@ -36,6 +37,7 @@ struct RescrubSummary {
   std::string scrub;
   std::string map_path;        // where the pseudonym map was saved
   std::string map_warning;     // why it was not, if so
+  std::string encrypted_for;   // --encrypt-to: the key's user id and fingerprint
   std::optional<Error> error;  // set when exit_code is 2 or 3
 };
 
