@@ -5,11 +5,13 @@
 #include <archive_entry.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "bundle/archive_reader.h"
 #include "bundle/leak_check.h"
 #include "scrub/content_scrubber.h"
 #include "util/sha256.h"
@@ -25,14 +27,47 @@ struct Member {
   std::string sha256;
 };
 
-std::string file_sha256(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  Sha256 hash;
+// SHA-256 of the files one after the other, and of each.
+std::pair<std::string, std::vector<std::string>> files_sha256(const std::vector<std::string>& files) {
+  Sha256 whole;
+  std::vector<std::string> each;
   std::string buffer(1 << 20, '\0');
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-    hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+  for (const std::string& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    Sha256 hash;
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+      const std::string_view bytes(buffer.data(), static_cast<std::size_t>(in.gcount()));
+      whole.update(bytes);
+      hash.update(bytes);
+    }
+    each.push_back(hash.hex_digest());
   }
-  return hash.hex_digest();
+  return {whole.hex_digest(), each};
+}
+
+// NAME.sha256 beside the bundle: "HASH  FILE" lines (one, or the joined
+// bundle and each part). Every line naming the bundle or one of its files is compared.
+void check_sidecar(const std::string& joined, const std::vector<std::string>& files, VerifyReport& report) {
+  std::ifstream sidecar(joined + ".sha256");
+  const auto [whole, each] = files_sha256(files);
+  report.archive_sha256 = whole;
+  std::map<std::string, std::string> actual{{std::filesystem::path(joined).filename().string(), whole}};
+  if (files.size() > 1) {
+    for (std::size_t i = 0; i < files.size(); ++i) actual[std::filesystem::path(files[i]).filename().string()] = each[i];
+  }
+  for (std::string line; std::getline(sidecar, line);) {
+    std::istringstream fields(line);
+    std::string expected, name;
+    if (!(fields >> expected)) continue;
+    fields >> name;
+    if (!name.empty() && name.front() == '*') name.erase(0, 1);
+    // A whole bundle is compared with its .sha256's first line, whatever name it holds.
+    const auto found = files.size() == 1 ? actual.begin() : actual.find(name);
+    if (found == actual.end()) continue;
+    report.sidecar_checked = true;
+    if (found->second != expected) report.problems.push_back(joined + ".sha256 does not match " + found->first);
+    if (files.size() == 1) break;
+  }
 }
 
 // Reads one entry's data, hashing it; keeps it when `keep` is set.
@@ -132,7 +167,9 @@ Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions&
   archive* a = archive_read_new();
   archive_read_support_filter_all(a);
   archive_read_support_format_tar(a);
-  if (archive_read_open_filename(a, path.c_str(), 1 << 16) != ARCHIVE_OK) {
+  const std::vector<std::string> files = bundle_files(path);
+  const std::string joined = joined_bundle_path(path);
+  if (open_bundle_files(a, files) != ARCHIVE_OK) {
     auto error = fail("cannot read ", path, ": ", archive_error_string(a));
     archive_read_free(a);
     return error;
@@ -186,15 +223,7 @@ Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions&
       }
     }
   }
-  report.archive_sha256 = file_sha256(path);
-  std::ifstream sidecar(path + ".sha256");
-  std::string expected;
-  if (sidecar >> expected) {
-    report.sidecar_checked = true;
-    if (expected != report.archive_sha256) {
-      report.problems.push_back(path + ".sha256 does not match the archive");
-    }
-  }
+  check_sidecar(joined, files, report);
   return report;
 }
 
