@@ -279,4 +279,13 @@ TEST_CASE("list --plan ends with the estimated size, also as JSON") {
   CHECK(doc["files"].get<int>() > 5);
 }
 
+TEST_CASE("every command's --help has runnable examples") {
+  for (const char* command : {"collect", "list", "verify", "scrub", "unscrub", "baseline"}) {
+    const RunResult r = run({command, "--help"});
+    INFO(command);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("Examples:\n  vmsupport " + std::string(command)) != std::string::npos);
+  }
+}
+
 }  // TEST_SUITE
