@@ -1,4 +1,5 @@
-// `vmsupport collect`: options -> the pipeline -> a short summary.
+// `vmsupport collect`: options -> the pipeline -> a short summary on stderr
+// (with -q only the bundle's path, with --json one JSON object, on stdout).
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,9 +8,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "bundle/documents.h"
 #include "commands.h"
+#include "json_result.h"
+#include "progress.h"
 
 namespace vmsupport::cli {
 namespace {
@@ -29,24 +33,11 @@ void install_signal_handlers() {
   signal(SIGXFSZ, SIG_IGN);  // so is a file size limit (EFBIG)
 }
 
-bool colour_allowed() { return isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr; }
-
-void print_summary(const CollectSummary& s) {
-  std::cerr << "\nBundle:  " << (s.bundle.path == "-" ? "written to standard output" : s.bundle.path)
-            << " (" << format_size(s.bundle.size) << ")\n"
-            << "SHA-256: " << s.bundle.sha256 << "\n"
-            << "Platform " << s.platform << ", "
-            << format_duration(s.duration) << ". Collectors: " << format_counts(s.collectors);
-  std::cerr << "\nScrub:   " << s.scrub << "\n";
-  if (!s.map_path.empty()) std::cerr << "Map:     " << s.map_path << " (keep it: it turns pseudonyms back into names)\n";
-  if (!s.encrypted_for.empty()) std::cerr << "Key:     encrypted with gpg for " << s.encrypted_for << "\n";
-  if (!s.map_warning.empty()) std::cerr << "Warning: " << s.map_warning << "\n";
-  if (!s.problems.empty()) {
-    std::cerr << "Problems (all in manifest.json):\n";
-    for (std::size_t i = 0; i < s.problems.size() && i < 10; ++i) std::cerr << "  " << s.problems[i] << "\n";
-    if (s.problems.size() > 10) std::cerr << "  ... and " << s.problems.size() - 10 << " more\n";
-  }
-  if (s.bundle.path != "-") std::cerr << "Next:    attach " << s.bundle.path << " to the support case.\n";
+// A failure before or instead of a bundle: the message on stderr, and with --json the object on stdout.
+int fail_with(const RawOptions& raw, int exit_code, const Error& error) {
+  print_error(error);
+  if (raw.json) print_json(error_json("collect", exit_code, error));
+  return exit_code;
 }
 
 }  // namespace
@@ -56,35 +47,45 @@ void print_error(const Error& error) {
   if (!error.hint.empty()) std::cerr << "vmsupport: hint: " << error.hint << "\n";
 }
 
+bool colour_allowed() { return isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr; }
+
 int run_collect(const RawOptions& raw) {
   auto options = to_collect_options(raw);
-  if (!options) {
-    print_error(options.error());
-    return k_exit_usage;
-  }
+  if (!options) return fail_with(raw, k_exit_usage, options.error());
   struct stat st {};
   if (::stat(options->root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    print_error({"--root " + options->root + ": not a directory", {}, 0});
-    return k_exit_usage;
+    return fail_with(raw, k_exit_usage, {"--root " + options->root + ": not a directory", {}, 0});
+  }
+  if (options->output == "-" && raw.json) {
+    return fail_with(raw, k_exit_usage,
+                     {"--json with -o -: standard output carries the bundle", "write the bundle to a file or directory", 0});
   }
   if (options->output == "-" && isatty(STDOUT_FILENO)) {
-    print_error({"-o -: standard output is a terminal", "redirect it: vmsupport collect -o - > bundle.tgz", 0});
-    return k_exit_usage;
+    return fail_with(raw, k_exit_usage,
+                     {"-o -: standard output is a terminal", "redirect it: vmsupport collect -o - > bundle.tgz", 0});
   }
   install_signal_handlers();
   RunLog log(raw.verbosity, raw.quiet, colour_allowed());
+  std::optional<ProgressPrinter> progress;
+  if (progress_wanted(isatty(STDERR_FILENO), raw.quiet, raw.json, raw.verbosity)) {
+    progress.emplace(stderr);
+    options->on_progress = [&progress](const Progress& p) { progress->update(p); };
+  }
   RootedFileSystem fs(options->root);
   PosixProcessRunner runner;
   Host host{fs, runner, &g_cancel};
   const CollectSummary summary = collect(*options, host, log);
-  if (summary.error) {
-    print_error(*summary.error);
-    return summary.exit_code;
-  }
-  if (raw.quiet) {
-    if (summary.bundle.path != "-") std::cout << summary.bundle.path << "\n";
+  if (progress) progress->clear();
+  if (summary.error) return fail_with(raw, summary.exit_code, *summary.error);
+  if (raw.json) {
+    if (!raw.quiet) print_collect_summary(summary, options->case_info, colour_allowed());
+    print_json(collect_result_json(summary, options->case_info));
+  } else if (raw.quiet) {
+    if (summary.bundle.path == "-") return summary.exit_code;
+    if (summary.bundle.parts.empty()) std::cout << summary.bundle.path << "\n";
+    for (const BundlePart& part : summary.bundle.parts) std::cout << part.path << "\n";
   } else {
-    print_summary(summary);
+    print_collect_summary(summary, options->case_info, colour_allowed());
   }
   return summary.exit_code;
 }

@@ -2,11 +2,14 @@
 #pragma once
 
 #include "options.h"
+#include "summary.h"
 
 namespace vmsupport::cli {
 
 int run_collect(const RawOptions& raw);
 int run_list(const RawOptions& raw);
+// `list --config`: every setting, its value and where it came from.
+int run_list_config(const RawOptions& raw, const CLI::App& list);
 int run_verify(const RawOptions& raw);
 int run_unscrub(const RawOptions& raw);
 int run_scrub(const RawOptions& raw);
@@ -15,9 +18,12 @@ int run_baseline(const RawOptions& raw);
 // `upload` has options of its own, shared with no other command: they live in
 // upload_command.cpp. Adds the subcommand to `app`; run_upload() runs it once parsed.
 CLI::App* add_upload_command(CLI::App& app);
-int run_upload();
+int run_upload(const UploadConfig& site);
 
 // Prints "vmsupport: error: ..." (and the hint) to stderr.
 void print_error(const Error& error);
+
+// Colour on stderr: only on a terminal, and never with NO_COLOR set.
+bool colour_allowed();
 
 }  // namespace vmsupport::cli

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "json_result.h"
 #include "kinds/registry.h"
 #include "manifest/loader.h"
 
@@ -63,8 +64,29 @@ void print_plan(const Plan& plan) {
     std::cout << "  " << plan.collectors[c].id << "\n";
     for (; next < plan.tasks.size() && plan.tasks[next].collector == c; ++next) print_task(plan.tasks[next]);
   }
-  std::cout << "estimated size before compression: " << format_size(plan.estimated_bytes)
-            << " (caps applied; files of unknown size count as 0)\n";
+  std::cout << "estimated bundle size: " << format_size(plan.estimated_bytes) << " before compression, from "
+            << plan.tasks.size() << " tasks (--max-file-size and manifest caps applied; command output and\n"
+            << "  files of unknown size count as 0; compression usually makes text logs several times smaller,\n"
+            << "  but how much depends on the data, so no compressed size is promised)\n";
+}
+
+nlohmann::ordered_json plan_json(const Plan& plan) {
+  std::size_t files = 0, commands = 0, skipped = 0;
+  for (const Task& task : plan.tasks) {
+    if (std::holds_alternative<FileTask>(task.work)) ++files;
+    else if (std::holds_alternative<CommandTask>(task.work)) ++commands;
+    else if (std::holds_alternative<SkipTask>(task.work)) ++skipped;
+  }
+  return {{"format_version", 1},
+          {"command", "list"},
+          {"exit_code", 0},
+          {"platform", plan.platform.manifest->platform},
+          {"groups", plan.groups},
+          {"files", files},
+          {"commands", commands},
+          {"skipped", skipped},
+          {"estimated_bytes", plan.estimated_bytes},
+          {"estimate_is", "uncompressed"}};
 }
 
 }  // namespace
@@ -102,7 +124,22 @@ int run_list(const RawOptions& raw) {
     print_error(plan.error());
     return k_exit_usage;
   }
-  print_plan(*plan);
+  if (raw.json) {
+    print_json(plan_json(*plan));
+  } else {
+    print_plan(*plan);
+  }
+  return 0;
+}
+
+int run_list_config(const RawOptions& raw, const CLI::App& list) {
+  const ConfigChoice choice = choose_config(raw.config_path);
+  std::cout << "config file: " << choice.path << (raw.config.path.empty() ? " (not present: defaults only)" : "")
+            << "\n";
+  for (const EffectiveSetting& setting : effective_settings(raw.config, list, raw)) {
+    std::cout << "  " << setting.key << " = " << (setting.value.empty() ? "(none)" : setting.value) << "  ["
+              << setting.origin << "]\n";
+  }
   return 0;
 }
 

@@ -2,8 +2,12 @@
 #include <CLI/CLI.hpp>
 #include <malloc.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "commands.h"
 #include "completion.h"
+#include "json_result.h"
 
 namespace {
 
@@ -18,11 +22,18 @@ const char* k_exit_codes = R"(Exit codes:
 const char* k_collect_examples = R"(
 Examples:
   vmsupport collect                                  # bundle in /var/tmp
-  vmsupport collect --case 24012345 --since 3d       # for a support case, last 3 days
+  vmsupport collect --case 24012345 --severity 2 --since 3d   # for a support case, last 3 days
+  vmsupport collect --case 24012345 --description "hostd crashed at 09:12" --contact "ops desk"
   ssh root@esx01 vmsupport collect -o - > esx01.tgz  # crashed host: stream over ssh
-  vmsupport collect -o /vmfs/volumes/datastore1/     # write to a datastore
+  vmsupport collect -o /vmfs/volumes/datastore1/     # no space here: write to a datastore
   vmsupport collect -g Logs:System,Configuration:System  # only some groups
   vmsupport collect --root /mnt/esx --platform esxi  # a mounted disk of another host
+  vmsupport collect --case 24012345 --split 2G       # parts of 2 GiB for a portal's cap
+  vmsupport collect --json -q > result.json          # for scripts: one JSON object on stdout
+
+Output: the summary goes to stderr; stdout carries only the bundle's path (-q),
+the JSON result (--json) or the bundle itself (-o -). A progress line is shown on
+a terminal. Site defaults: /etc/vmsupport/config.yaml (see `vmsupport list --config`).
 )";
 
 const char* k_list_examples = R"(
@@ -31,6 +42,8 @@ Examples:
   vmsupport list --plan                   # what a collect here would gather, with sizes
   vmsupport list --plan --root /mnt/esx --since 3d
   vmsupport list --detect --root /mnt/esx # which platform, and why
+  vmsupport list --config                 # effective settings, and where each came from
+  vmsupport list --config site.yaml       # the same, with another config file
 )";
 
 const char* k_scrub_footer = R"(
@@ -86,6 +99,9 @@ int main(int argc, char** argv) {
   add_selection_options(*list, raw);
   list->add_flag("--plan", raw.plan, "Show every file and command a collect would gather here, with sizes");
   list->add_flag("--detect", raw.detect, "Show which platform the root is, and which markers decided it");
+  list->add_option("--config", raw.config_path, "Show the effective settings and where each came from (with FILE: from it)")
+      ->type_name("[FILE]")->expected(0, 1);
+  list->add_flag("--json", raw.json, "With --plan: print the estimate as one JSON object");
   list->footer(k_list_examples);
 
   CLI::App* verify = app.add_subcommand("verify", "Check a bundle: archive readable, every checksum right");
@@ -93,10 +109,17 @@ int main(int argc, char** argv) {
   verify->add_option("--map", raw.map, "The pseudonym map: also look for every original name it holds")
       ->type_name("FILE");
   verify->add_flag("--allow-unscrubbed", raw.allow_unscrubbed, "Check only integrity for a bundle made with --no-scrub");
+  verify->add_flag("--json", raw.json, "Print the result as one JSON object on stdout");
   verify->footer(
       "\nA scrubbed bundle is also searched for anything personal left: addresses that are not\n"
       "pseudonyms, and (with --map) every original name of the map, in any case and encoding.\n"
       "An unscrubbed bundle fails unless --allow-unscrubbed is given.\n"
+      "A split bundle is read from its parts: give NAME.tgz (when only the parts exist) or\n"
+      "NAME.tgz.part-001; NAME.tgz.sha256 is compared for the whole and for each part.\n"
+      "\nExamples:\n"
+      "  vmsupport verify /var/tmp/vmsupport-24012345-host-0001-20261123T065400Z.tgz\n"
+      "  vmsupport verify bundle.tgz --map /var/lib/vmsupport/map.json   # also every original name\n"
+      "  vmsupport verify bundle.tgz.part-001 --json\n"
       "\nExit codes: 0 bundle valid; 1 problems found; 2 usage error; 3 cannot read it\n");
 
   CLI::App* unscrub = app.add_subcommand("unscrub", "Turn pseudonyms back into names, with the site's map");
@@ -126,18 +149,35 @@ int main(int argc, char** argv) {
   CLI::App* completion = add_completion_command(app, shell);
   CLI::App* upload = add_upload_command(app);
 
+  for (CLI::App* command : {collect, scrub, baseline}) {
+    command->add_option("--config", raw.config_path, "Site defaults from FILE (default /etc/vmsupport/config.yaml)")
+        ->type_name("FILE");
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : vmsupport::k_exit_usage;
+    if (code == 0) return 0;
+    const bool json = std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::strcmp(arg, "--json") == 0; });
+    if (json) print_json(error_json(argc > 1 ? argv[1] : "", vmsupport::k_exit_usage, {e.what(), {}, 0}));
+    return vmsupport::k_exit_usage;
   }
+  if (completion->parsed()) return run_completion(app, shell);
+  CLI::App* command = app.get_subcommands().front();
+  auto config = load_site_config(choose_config(raw.config_path));
+  if (!config) {
+    print_error(config.error());
+    if (raw.json) print_json(error_json(command->get_name(), vmsupport::k_exit_usage, config.error()));
+    return vmsupport::k_exit_usage;
+  }
+  raw.config = std::move(*config);
+  apply_site_config(raw.config, *command, raw);
+  if (list->parsed() && list->count("--config") > 0) return run_list_config(raw, *list);
   if (collect->parsed()) return run_collect(raw);
   if (list->parsed()) return run_list(raw);
   if (unscrub->parsed()) return run_unscrub(raw);
   if (scrub->parsed()) return run_scrub(raw);
   if (baseline->parsed()) return run_baseline(raw);
-  if (completion->parsed()) return run_completion(app, shell);
-  if (upload->parsed()) return run_upload();
+  if (upload->parsed()) return run_upload(raw.config.upload);
   return run_verify(raw);
 }

@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <tuple>
 
 namespace vmsupport::cli {
@@ -80,7 +79,10 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
       ->type_name("PATH")->capture_default_str();
   command.add_option("--compress", raw.compress, "gzip, zstd or none")
       ->check(CLI::IsMember({"gzip", "zstd", "none"}))->capture_default_str();
-  command.add_option("--case", raw.case_id, "Support case id, put into the bundle's name")->type_name("ID");
+  add_case_options(command, raw);
+  command.add_option("--split", raw.split, "Write the bundle as NAME.part-001, -002 ... of at most SIZE each (e.g. 2G)")
+      ->type_name("SIZE");
+  command.add_flag("--json", raw.json, "Print one JSON object with the result on stdout; all else goes to stderr");
   command.add_option("--timeout", raw.timeout, "Deadline for the whole run")->type_name("DURATION")->capture_default_str();
   command.add_option("-j,--jobs", raw.jobs, "Collectors run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
   command.add_flag("--no-scrub", raw.no_scrub, "Do not replace names, addresses and users, nor mask secrets (recorded in the bundle)");
@@ -99,6 +101,35 @@ void add_scrub_options(CLI::App& command, RawOptions& raw) {
       ->type_name("NAME");
   add_encrypt_option(command, raw);
   command.add_flag("-q,--quiet", raw.quiet, "Print only the scrubbed bundle's path");
+  command.add_flag("--json", raw.json, "Print one JSON object with the result on stdout; all else goes to stderr");
+}
+
+void add_case_options(CLI::App& command, RawOptions& raw) {
+  command.add_option("--case", raw.case_id, "Support case id (letters, digits, dashes): in the bundle's name and case.json")
+      ->type_name("ID");
+  command.add_option("--severity", raw.severity,
+                     "Case severity: 1 production down, 2 severely degraded, 3 minor impact, 4 general question")
+      ->type_name("1-4");
+  command.add_option("--description", raw.description, "What happened, in a few words (case.json; scrubbed)")
+      ->type_name("TEXT");
+  command.add_option("--contact", raw.contact, "Who to contact about this bundle (case.json; scrubbed)")
+      ->type_name("TEXT");
+}
+
+Result<CaseInfo> to_case_info(const RawOptions& raw) {
+  CaseInfo info;
+  if (!raw.case_id.empty()) {
+    if (auto ok = check_case_id(raw.case_id); !ok) return fail("--case: ", ok.error().message);
+    info.id = raw.case_id;
+  }
+  if (!raw.severity.empty()) {
+    auto severity = parse_severity(raw.severity);
+    if (!severity) return fail("--severity: ", severity.error().message);
+    info.severity = *severity;
+  }
+  info.description = raw.description;
+  info.contact = raw.contact;
+  return info;
 }
 
 Result<RescrubOptions> to_rescrub_options(const RawOptions& raw) {
@@ -118,10 +149,6 @@ Result<RescrubOptions> to_rescrub_options(const RawOptions& raw) {
   return options;
 }
 
-bool is_case_id(const std::string& text) {
-  static const std::regex k_case("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
-  return std::regex_match(text, k_case);
-}
 
 std::string default_state_dir() {
   if (geteuid() == 0) return "/var/lib/vmsupport";
@@ -164,10 +191,18 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   options.compression = raw.compress == "zstd" ? Compression::zstd
                         : raw.compress == "none" ? Compression::none
                                                  : Compression::gzip;
-  if (!raw.case_id.empty() && !is_case_id(raw.case_id)) {
-    return fail("--case: '", raw.case_id, "' is not a case id (letters, digits and dashes)");
+  auto case_info = to_case_info(raw);
+  if (!case_info) return std::unexpected(case_info.error());
+  options.case_info = std::move(*case_info);
+  if (!raw.split.empty()) {
+    auto split = parse_size(raw.split);
+    if (!split || *split == 0) return fail("--split: ", split ? "must be positive" : split.error().message);
+    if (raw.output == "-") return fail("--split: cannot split standard output (-o -); write to a file or directory");
+    if (!raw.encrypt_to.empty()) {
+      return fail("--split: cannot be combined with --encrypt-to; split the .gpg afterwards: split -b SIZE -a 3 --numeric-suffixes=1 NAME.gpg NAME.gpg.part-");
+    }
+    options.split_bytes = *split;
   }
-  options.case_id = raw.case_id;
   auto timeout = parse_duration(raw.timeout);
   if (!timeout || timeout->count() <= 0) return fail("--timeout: ", timeout ? "must be positive" : timeout.error().message);
   options.timeout = *timeout;
@@ -203,7 +238,8 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   options.given = {{"root", options.root},     {"platform", raw.platform},
                    {"manifests", raw.manifests.empty() ? "built-in" : raw.manifests},
                    {"output", raw.output},     {"compress", raw.compress},
-                   {"case", raw.case_id},      {"since", raw.since},
+                   {"case", raw.case_id},      {"severity", raw.severity},
+                   {"split", raw.split},       {"since", raw.since},
                    {"timeout", raw.timeout},   {"max_file_size", raw.max_file_size},
                    {"jobs", raw.jobs},         {"groups", raw.groups},
                    {"exclude", raw.exclude},   {"tags", raw.tags},

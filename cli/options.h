@@ -9,6 +9,7 @@
 
 #include "pipeline/collect.h"
 #include "pipeline/rescrub.h"
+#include "site_config.h"
 
 namespace vmsupport::cli {
 
@@ -20,6 +21,13 @@ struct RawOptions {
   std::string output = "/var/tmp";
   std::string compress = "gzip";
   std::string case_id;
+  std::string severity;       // --severity 1..4
+  std::string description;
+  std::string contact;
+  std::string split;          // --split SIZE
+  bool json = false;          // --json: one JSON object on stdout
+  std::string config_path;    // --config FILE
+  SiteConfig config;          // the site's defaults, as read (upload keys for `upload`)
   std::string since;
   std::string timeout = "30m";
   std::string max_file_size = "25MiB";
@@ -70,14 +78,16 @@ void add_scrub_options(CLI::App& command, RawOptions& raw);
 // The scrub options (--no-scrub, --keep, --scrub-word(s), --map).
 Result<ScrubOptions> to_scrub_options(const RawOptions& raw, const std::string& state_dir);
 
+// Adds --case, --severity, --description and --contact.
+void add_case_options(CLI::App& command, RawOptions& raw);
+// The case options, checked; fails naming the option.
+Result<CaseInfo> to_case_info(const RawOptions& raw);
+
 // Converts and validates; fails with a message naming the option.
 Result<CollectOptions> to_collect_options(const RawOptions& raw);
 
 // Converts and validates the options of `scrub BUNDLE`; fails naming the option.
 Result<RescrubOptions> to_rescrub_options(const RawOptions& raw);
-
-// True when `text` can be a support case id: letters, digits and dashes, at most 64.
-bool is_case_id(const std::string& text);
 
 // The default state directory: /var/lib/vmsupport as root, else the XDG state dir.
 std::string default_state_dir();

@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <iostream>
 
 #include "commands.h"
+#include "json_result.h"
 
 namespace vmsupport::cli {
 namespace {
@@ -53,17 +53,36 @@ int run_scrub(const RawOptions& raw) {
   auto options = to_rescrub_options(raw);
   if (!options) {
     print_error(options.error());
+    if (raw.json) print_json(error_json("scrub", k_exit_usage, options.error()));
     return k_exit_usage;
   }
   install_scrub_signal_handlers();
   options->cancel = &g_scrub_cancel;
-  RunLog log(raw.verbosity, raw.quiet, isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr);
+  RunLog log(raw.verbosity, raw.quiet, colour_allowed());
   const RescrubSummary summary = rescrub(*options);
   if (summary.error) {
     print_error(*summary.error);
+    if (raw.json) print_json(error_json("scrub", summary.exit_code, *summary.error));
     return summary.exit_code;
   }
-  if (raw.quiet) {
+  if (raw.json) {
+    if (!raw.quiet) print_summary(summary, raw.bundle);
+    print_json({{"format_version", 1},
+                {"command", "scrub"},
+                {"exit_code", summary.exit_code},
+                {"status", status_word(summary.exit_code)},
+                {"input", raw.bundle},
+                {"path", summary.bundle.path},
+                {"size", summary.bundle.size},
+                {"sha256", summary.bundle.sha256},
+                {"sha256_file", summary.bundle.sha256_path},
+                {"platform", summary.platform},
+                {"members", summary.members},
+                {"left_out", summary.left_out},
+                {"scrub", {{"description", summary.scrub}, {"map", summary.map_path}}},
+                {"warnings", summary.map_warning.empty() ? nlohmann::ordered_json::array()
+                                                          : nlohmann::ordered_json::array({summary.map_warning})}});
+  } else if (raw.quiet) {
     std::cout << summary.bundle.path << "\n";
   } else {
     print_summary(summary, raw.bundle);

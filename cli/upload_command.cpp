@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "bundle/case_info.h"
 #include "commands.h"
 #include "pipeline/upload.h"
 #include "util/run_log.h"
@@ -20,7 +21,7 @@ struct UploadRaw {
   std::string url;
   std::string case_id;
   std::vector<std::string> headers;
-  std::string method = "put";
+  std::string method;  // "" = the site config's, else put
   std::string ca_cert;
   bool insecure = false;
   bool force = false;
@@ -73,21 +74,28 @@ void show_progress(const std::string& name, std::uint64_t now, std::uint64_t tot
             << "%\033[K" << std::flush;
 }
 
-Result<UploadOptions> to_upload_options(const UploadRaw& raw) {
+// The command line first, then the site config's `upload:` keys.
+Result<UploadOptions> to_upload_options(const UploadRaw& raw, const UploadConfig& site) {
   UploadOptions options;
   options.bundle = raw.bundle;
-  options.url_template = raw.url;
-  options.case_id = raw.case_id;
-  if (!raw.case_id.empty() && !is_case_id(raw.case_id)) {
-    return fail("--case: '", raw.case_id, "' is not a case id (letters, digits and dashes)");
+  options.url_template = raw.url.empty() ? site.url : raw.url;
+  if (options.url_template.empty()) {
+    return fail("--url is required (or upload: url: in the site config, see `vmsupport list --config`)");
   }
-  for (const std::string& text : raw.headers) {
+  options.case_id = raw.case_id;
+  if (!raw.case_id.empty()) {
+    if (auto valid = check_case_id(raw.case_id); !valid) return fail("--case: ", valid.error().message);
+  }
+  std::vector<std::string> headers = site.headers;
+  headers.insert(headers.end(), raw.headers.begin(), raw.headers.end());
+  for (const std::string& text : headers) {
     auto header = parse_header(text);
     if (!header) return std::unexpected(header.error());
     options.headers.push_back(std::move(*header));
   }
-  options.method = raw.method == "post" ? HttpMethod::post : HttpMethod::put;
-  options.ca_cert = raw.ca_cert;
+  const std::string method = !raw.method.empty() ? raw.method : !site.method.empty() ? site.method : "put";
+  options.method = method == "post" ? HttpMethod::post : HttpMethod::put;
+  options.ca_cert = raw.ca_cert.empty() ? site.ca_cert : raw.ca_cert;
   options.insecure = raw.insecure;
   options.force = raw.force;
   options.retries = raw.retries;
@@ -141,13 +149,14 @@ CLI::App* add_upload_command(CLI::App& app) {
   UploadRaw& raw = g_raw;
   CLI::App* upload = app.add_subcommand("upload", "Send a bundle to the support case over HTTP(S), in parts, with retries");
   upload->add_option("bundle", raw.bundle, "The bundle (NAME, NAME.part-001 of a split one, or NAME.gpg)")->required();
-  upload->add_option("--url", raw.url, "Where to send it; may hold {case} and {file}")->type_name("URL")->required();
+  upload->add_option("--url", raw.url, "Where to send it; may hold {case} and {file} (default: the site config's upload: url:)")
+      ->type_name("URL");
   upload->add_option("--case", raw.case_id, "Support case id: fills {case}, and the 'case' field of a POST")
       ->type_name("ID");
   upload->add_option("-H,--header", raw.headers, "An HTTP header, e.g. 'Authorization: Bearer TOKEN' (repeat for more)")
       ->type_name("'NAME: VALUE'");
-  upload->add_option("--method", raw.method, "put: the file is the body; post: multipart/form-data, field 'file'")
-      ->check(CLI::IsMember({"put", "post"}))->capture_default_str();
+  upload->add_option("--method", raw.method, "put (default): the file is the body; post: multipart/form-data, field 'file'")
+      ->check(CLI::IsMember({"put", "post"}));
   upload->add_option("--ca-cert", raw.ca_cert, "Trust the CAs of this PEM file instead of the system's")
       ->type_name("FILE");
   upload->add_flag("--insecure", raw.insecure, "Do not check the server's certificate");
@@ -162,11 +171,11 @@ CLI::App* add_upload_command(CLI::App& app) {
   return upload;
 }
 
-int run_upload() {
+int run_upload(const UploadConfig& site) {
   const UploadRaw& raw = g_raw;
   RunLog log(raw.verbosity, false, isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr);
   UploadSummary summary;
-  if (auto options = to_upload_options(raw); !options) {
+  if (auto options = to_upload_options(raw, site); !options) {
     summary.exit_code = k_upload_usage;
     summary.error = options.error();
   } else {

@@ -3,8 +3,15 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
+
+#include "bundle/archive_writer.h"
 
 namespace vmsupport {
 namespace {
@@ -37,12 +44,87 @@ EntryType type_of(archive_entry* entry) {
 
 }  // namespace
 
+std::string joined_bundle_path(const std::string& path) {
+  const std::size_t at = path.rfind(".part-");
+  if (at == std::string::npos || at + 6 == path.size()) return path;
+  for (std::size_t i = at + 6; i < path.size(); ++i) {
+    if (path[i] < '0' || path[i] > '9') return path;
+  }
+  return path.substr(0, at);
+}
+
+std::vector<std::string> bundle_files(const std::string& path) {
+  const std::string joined = joined_bundle_path(path);
+  struct stat st {};
+  if (joined == path && ::stat(path.c_str(), &st) == 0) return {path};
+  std::vector<std::string> parts;
+  for (std::size_t n = 1;; ++n) {
+    std::string part = part_path(joined, n);
+    if (::stat(part.c_str(), &st) != 0) break;
+    parts.push_back(std::move(part));
+  }
+  return parts.empty() ? std::vector<std::string>{path} : parts;
+}
+
+namespace {
+
+// The parts of a split bundle as one stream, for libarchive's callbacks
+// (archive_read_open_filenames crashes in Debian 12's libarchive 3.6.2).
+struct PartStream {
+  std::vector<std::string> files;
+  std::size_t next = 0;
+  int fd = -1;
+  std::vector<char> buffer = std::vector<char>(1 << 16);
+};
+
+la_ssize_t read_parts(archive* a, void* data, const void** block) {
+  auto* stream = static_cast<PartStream*>(data);
+  while (true) {
+    if (stream->fd < 0) {
+      if (stream->next == stream->files.size()) return 0;
+      const std::string& file = stream->files[stream->next++];
+      stream->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+      if (stream->fd < 0) {
+        archive_set_error(a, errno, "cannot open %s", file.c_str());
+        return -1;
+      }
+    }
+    const ssize_t n = ::read(stream->fd, stream->buffer.data(), stream->buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      archive_set_error(a, errno, "cannot read %s", stream->files[stream->next - 1].c_str());
+      return -1;
+    }
+    if (n > 0) {
+      *block = stream->buffer.data();
+      return n;
+    }
+    ::close(stream->fd);
+    stream->fd = -1;
+  }
+}
+
+int close_parts(archive*, void* data) {
+  auto* stream = static_cast<PartStream*>(data);
+  if (stream->fd >= 0) ::close(stream->fd);
+  delete stream;
+  return ARCHIVE_OK;
+}
+
+}  // namespace
+
+int open_bundle_files(archive* a, const std::vector<std::string>& files) {
+  if (files.size() == 1) return archive_read_open_filename(a, files.front().c_str(), 1 << 16);
+  auto* stream = new PartStream{files};
+  return archive_read_open(a, stream, nullptr, read_parts, close_parts);
+}
+
 Result<std::unique_ptr<ArchiveReader>> ArchiveReader::open(const std::string& path) {
   archive* a = archive_read_new();
   archive_read_support_filter_all(a);
   archive_read_support_format_tar(a);
   archive_read_support_format_gnutar(a);
-  if (archive_read_open_filename(a, path.c_str(), 1 << 16) != ARCHIVE_OK) {
+  if (open_bundle_files(a, bundle_files(path)) != ARCHIVE_OK) {
     auto error = fail("cannot read ", path, ": ", error_text(a));
     archive_read_free(a);
     return error;

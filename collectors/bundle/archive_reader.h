@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "util/result.h"
 #include "util/units.h"
@@ -26,9 +27,22 @@ struct ArchiveEntry {
   std::string link_target;  // symlink target, or the path a hard link names
 };
 
+// The name of the whole bundle: `path` without a ".part-NNN" suffix.
+std::string joined_bundle_path(const std::string& path);
+
+// The files that hold the bundle `path`, in order: {path} for a whole file;
+// NAME.part-001, NAME.part-002, ... (up to the first missing number) when
+// `path` is NAME and only its parts exist, or when `path` is one of them.
+std::vector<std::string> bundle_files(const std::string& path);
+
+// Opens `files` on the libarchive handle `a` as one stream, in order.
+// Returns libarchive's status (ARCHIVE_OK on success).
+int open_bundle_files(archive* a, const std::vector<std::string>& files);
+
 class ArchiveReader {
  public:
-  // Opens `path` for reading. Fails when it cannot be opened or is not an archive.
+  // Opens `path` (or its parts, see bundle_files) for reading. Fails when it
+  // cannot be opened or is not an archive.
   static Result<std::unique_ptr<ArchiveReader>> open(const std::string& path);
   ~ArchiveReader();
   ArchiveReader(const ArchiveReader&) = delete;

@@ -29,6 +29,14 @@ struct ArchiveWriter::State {
   bool finished = false;
   std::string final_path;
   std::string partial_path;
+  std::uint64_t split_bytes = 0;  // 0: one file
+  struct Part {
+    std::string final_path;
+    std::string partial_path;
+    std::uint64_t size = 0;
+    std::unique_ptr<Sha256> hash = std::make_unique<Sha256>();  // Sha256 does not move
+  };
+  std::vector<Part> parts;  // split: the parts so far; the last one is open on fd
   EncodeSettings settings;
   std::optional<Compressor> running;  // small members, compressed together here
   Sha256 hash;
@@ -38,15 +46,56 @@ struct ArchiveWriter::State {
   const ByteSink to_output = [this](std::string_view bytes) { return output(bytes); };
   const ByteSink to_plain = [this](std::string_view bytes) { return plain(bytes); };
 
-  std::string where() const { return to_stdout ? "standard output" : partial_path; }
+  std::string where() const {
+    if (to_stdout) return "standard output";
+    return parts.empty() ? partial_path : parts.back().partial_path;
+  }
 
-  // Writes and hashes `bytes`; fails naming the file and the errno text.
-  Result<void> write_fd(std::string_view bytes) {
+  // Closes the current part (fsynced) and creates the next one.
+  Result<void> next_part() {
+    if (fd >= 0) {
+      if (fsync(fd) != 0 || close(fd) != 0) {
+        fd = -1;
+        return fail_errno(errno, "cannot finish ", where(), ": ", errno_text(errno));
+      }
+      fd = -1;
+    }
+    Part part;
+    part.final_path = part_path(final_path, parts.size() + 1);
+    part.partial_path = part.final_path + ".partial";
+    fd = ::open(part.partial_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return fail_errno(errno, "cannot create ", part.partial_path, ": ", errno_text(errno));
+    parts.push_back(std::move(part));
+    return {};
+  }
+
+  Result<void> write_all(std::string_view bytes) {
     for (std::string_view left = bytes; !left.empty();) {
       const ssize_t n = write(fd, left.data(), left.size());
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return fail_errno(errno, "cannot write ", where(), ": ", errno_text(errno));
       left.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+  }
+
+  // Writes and hashes `bytes`, rotating into a new part when split; fails
+  // naming the file and the errno text.
+  Result<void> write_fd(std::string_view bytes) {
+    for (std::string_view left = bytes; !left.empty();) {
+      std::string_view piece = left;
+      if (split_bytes != 0) {
+        if (parts.empty() || parts.back().size == split_bytes) {
+          if (auto ok = next_part(); !ok) return ok;
+        }
+        piece = left.substr(0, static_cast<std::size_t>(split_bytes - parts.back().size));
+      }
+      if (auto ok = write_all(piece); !ok) return ok;
+      if (split_bytes != 0) {
+        parts.back().size += piece.size();
+        parts.back().hash->update(piece);
+      }
+      left.remove_prefix(piece.size());
     }
     hash.update(bytes);
     written += bytes.size();
@@ -97,6 +146,12 @@ void fsync_directory(const std::string& file) {
 
 }  // namespace
 
+std::string part_path(const std::string& bundle_path, std::size_t number) {
+  std::string digits = std::to_string(number);
+  if (digits.size() < 3) digits.insert(0, 3 - digits.size(), '0');
+  return bundle_path + ".part-" + digits;
+}
+
 const char* compression_extension(Compression compression) {
   switch (compression) {
     case Compression::gzip: return ".tgz";
@@ -114,8 +169,11 @@ ArchiveWriter::~ArchiveWriter() {
 
 Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::open(const std::string& path,
                                                            Compression compression,
-                                                           const std::string& top_dir) {
+                                                           const std::string& top_dir,
+                                                           std::uint64_t split_bytes) {
   auto state = std::make_unique<State>();
+  if (split_bytes != 0 && path == "-") return fail("standard output cannot be split into parts");
+  state->split_bytes = split_bytes;
   state->settings = EncodeSettings{compression, top_dir, spool_directory_beside(path)};
   state->to_stdout = path == "-";
   if (compression != Compression::none) {
@@ -125,6 +183,8 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::open(const std::string& pa
   }
   if (state->to_stdout) {
     state->fd = STDOUT_FILENO;
+  } else if (split_bytes != 0) {
+    state->final_path = path;  // parts are created as bytes come
   } else {
     state->final_path = path;
     state->partial_path = path + ".partial";
@@ -178,10 +238,12 @@ Result<CommittedBundle> ArchiveWriter::commit() {
     return bundle;
   }
   if (fsync(state.fd) != 0 || close(state.fd) != 0) {
+    const std::string where = state.where();
     state.fd = -1;
-    return fail_errno(errno, "cannot finish ", state.partial_path, ": ", errno_text(errno));
+    return fail_errno(errno, "cannot finish ", where, ": ", errno_text(errno));
   }
   state.fd = -1;
+  if (!state.parts.empty()) return commit_parts(bundle);
   if (std::rename(state.partial_path.c_str(), state.final_path.c_str()) != 0) {
     return fail_errno(errno, "cannot rename ", state.partial_path, ": ", errno_text(errno));
   }
@@ -190,6 +252,27 @@ Result<CommittedBundle> ArchiveWriter::commit() {
   bundle.sha256_path = state.final_path + ".sha256";
   const std::string line = sha256_line(bundle.sha256, std::filesystem::path(state.final_path).filename().string());
   if (auto ok = write_file_atomically(bundle.sha256_path, line); !ok) return std::unexpected(ok.error());
+  return bundle;
+}
+
+// Every part is complete (fsynced) before the first is renamed: no part
+// looks complete until all are.
+Result<CommittedBundle> ArchiveWriter::commit_parts(CommittedBundle bundle) {
+  State& state = *m_state;
+  const auto file_name = [](const std::string& path) { return std::filesystem::path(path).filename().string(); };
+  std::string lines = sha256_line(bundle.sha256, file_name(state.final_path));
+  for (State::Part& part : state.parts) {
+    if (std::rename(part.partial_path.c_str(), part.final_path.c_str()) != 0) {
+      return fail_errno(errno, "cannot rename ", part.partial_path, ": ", errno_text(errno));
+    }
+    BundlePart done{part.final_path, part.size, part.hash->hex_digest()};
+    lines += sha256_line(done.sha256, file_name(done.path));
+    bundle.parts.push_back(std::move(done));
+  }
+  state.finished = true;
+  fsync_directory(state.final_path);
+  bundle.sha256_path = state.final_path + ".sha256";
+  if (auto ok = write_file_atomically(bundle.sha256_path, lines); !ok) return std::unexpected(ok.error());
   return bundle;
 }
 
@@ -202,6 +285,9 @@ void ArchiveWriter::abort() {
   if (!state.to_stdout) {
     if (state.fd >= 0) close(state.fd);
     if (!state.finished && !state.partial_path.empty()) unlink(state.partial_path.c_str());
+    if (!state.finished) {
+      for (const State::Part& part : state.parts) unlink(part.partial_path.c_str());
+    }
   }
   state.fd = -1;
   state.finished = true;

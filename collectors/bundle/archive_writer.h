@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bundle/member_encoder.h"
 #include "scrub/scrubber.h"
@@ -21,20 +22,35 @@ namespace vmsupport {
 // ".tgz", ".tar.zst", ".tar"
 const char* compression_extension(Compression compression);
 
+// One file of a split bundle: NAME.part-001, NAME.part-002, ...
+struct BundlePart {
+  std::string path;
+  std::uint64_t size = 0;
+  std::string sha256;
+};
+
+// "NAME.part-001" for number 1: three digits, from 001 (more digits past 999).
+std::string part_path(const std::string& bundle_path, std::size_t number);
+
 struct CommittedBundle {
-  std::string path;         // final path, or "-" for stdout
+  std::string path;         // final path, or "-" for stdout; a split bundle's joined name
   std::uint64_t size = 0;   // bytes of the compressed archive
   std::string sha256;       // of the compressed archive
   std::string sha256_path;  // the NAME.sha256 file beside it ("" for stdout)
+  std::vector<BundlePart> parts;  // when split: the files written, in order (NAME itself is not)
 };
 
 class ArchiveWriter {
  public:
   // Opens `path` + ".partial" for writing (exclusive), or stdout when path is "-".
   // Every member is placed under `top_dir/`. Fails when the file cannot be created.
+  // With `split_bytes` > 0 the byte stream goes into parts of at most that
+  // size instead, part_path(path, n) + ".partial", each created when its
+  // first byte is written (so a part is never empty); stdout cannot be split.
   static Result<std::unique_ptr<ArchiveWriter>> open(const std::string& path,
                                                      Compression compression,
-                                                     const std::string& top_dir);
+                                                     const std::string& top_dir,
+                                                     std::uint64_t split_bytes = 0);
   ~ArchiveWriter();  // aborts when not committed
   ArchiveWriter(const ArchiveWriter&) = delete;
   ArchiveWriter& operator=(const ArchiveWriter&) = delete;
@@ -49,6 +65,8 @@ class ArchiveWriter {
   // error (the message names the file and the errno text).
   Result<MemberDigest> append(const EncodedMember& member);
   // Finishes the archive, fsyncs, renames NAME.partial to NAME, writes NAME.sha256.
+  // Split: renames every part, and NAME.sha256 lists NAME (the joined stream)
+  // and then each part, in sha256sum's format.
   Result<CommittedBundle> commit();
   // Stops and removes NAME.partial. Safe to call more than once.
   void abort();
@@ -58,6 +76,7 @@ class ArchiveWriter {
  private:
   explicit ArchiveWriter(std::unique_ptr<State> state);
   Result<void> finish_archive();
+  Result<CommittedBundle> commit_parts(CommittedBundle bundle);
   std::unique_ptr<State> m_state;
 };
 

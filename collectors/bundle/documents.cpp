@@ -154,6 +154,7 @@ std::string render_readme(const RunRecord& record) {
   std::ostringstream out;
   out << "vmsupport diagnostic bundle\n===========================\n\n"
       << "Bundle:    " << record.bundle_name << "\n"
+      << render_case_lines(record.case_info)
       << "Created:   " << format_iso_utc(record.started) << " by vmsupport " << VMSUPPORT_VERSION
       << "\n"
       << "Host:      " << record.host.hostname << (record.host.os.empty() ? "" : " (" + record.host.os + ")")
@@ -184,6 +185,7 @@ std::string render_readme(const RunRecord& record) {
   }
   out << "\nLayout\n------\n"
          "  README.txt        this file\n"
+         "  case.json         the support case: id, severity, description, contact (when given)\n"
          "  manifest.json     every collector and item: status, reason, duration; every\n"
          "                    member's source, size, sha256 and whether it was truncated\n"
          "  vmsupport.log     the tool's own log of this run\n"

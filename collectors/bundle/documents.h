@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bundle/case_info.h"
 #include "kinds/host_facts.h"
 #include "kinds/item.h"
 #include "plan/plan.h"
@@ -53,6 +54,7 @@ struct RunRecord {
   Clock::time_point finished{};
   const Plan* plan = nullptr;
   HostFacts host;
+  CaseInfo case_info;               // --case, --severity, --description, --contact
   nlohmann::ordered_json options;   // the run's options as given
   std::string scrub;                // the scrubber's description
   bool scrubbed = false;

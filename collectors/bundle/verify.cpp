@@ -5,11 +5,13 @@
 #include <archive_entry.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "bundle/archive_reader.h"
 #include "bundle/leak_check.h"
 #include "bundle/sha256_file.h"
 #include "scrub/content_scrubber.h"
@@ -111,7 +113,7 @@ void add_leak_problems(const std::vector<LeakFinding>& findings, const nlohmann:
 }  // namespace
 
 Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions& options) {
-  return verify_bundle_parts(path, {path}, options);
+  return verify_bundle_parts(joined_bundle_path(path), bundle_files(path), options);
 }
 
 Result<VerifyReport> verify_bundle_parts(const std::string& path, const std::vector<std::string>& parts,
@@ -128,10 +130,9 @@ Result<VerifyReport> verify_bundle_parts(const std::string& path, const std::vec
   archive* a = archive_read_new();
   archive_read_support_filter_all(a);
   archive_read_support_format_tar(a);
-  std::vector<const char*> names;
-  for (const std::string& part : parts) names.push_back(part.c_str());
-  names.push_back(nullptr);
-  if (archive_read_open_filenames(a, names.data(), 1 << 16) != ARCHIVE_OK) {
+  // Our own reader over the parts: Debian 12's archive_read_open_filenames
+  // crashed on a bundle kept in parts.
+  if (open_bundle_files(a, parts) != ARCHIVE_OK) {
     auto error = fail("cannot read ", path, ": ", archive_error_string(a));
     archive_read_free(a);
     return error;

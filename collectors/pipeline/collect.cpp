@@ -24,16 +24,38 @@ CollectSummary failed(int exit_code, Error error) {
   return summary;
 }
 
-// vmsupport-[case-]host-time; the host is its pseudonym when scrubbing.
-std::string bundle_name(const CollectOptions& options, const HostFacts& host, const ScrubSetup& scrub,
-                        Clock::time_point when) {
-  std::string name = "vmsupport-";
-  if (!options.case_id.empty()) name += options.case_id + "-";
+// The host's part of the bundle name: its short name, or its pseudonym when scrubbing.
+std::string bundle_host(const CollectOptions& options, const HostFacts& host, const ScrubSetup& scrub) {
   std::string hostname = short_host_name(host.hostname);
   if (scrub.map && hostname != "unknown" && !options.scrub.settings.keep.contains(Category::host)) {
     hostname = scrub.map->pseudonym(Category::host, hostname);
   }
-  return name + hostname + "-" + format_compact_utc(when);
+  return hostname;
+}
+
+// vmsupport-[case-]host-time.
+std::string bundle_name(const CollectOptions& options, const std::string& host, Clock::time_point when) {
+  std::string name = "vmsupport-";
+  if (!options.case_info.id.empty()) name += options.case_info.id + "-";
+  return name + host + "-" + format_compact_utc(when);
+}
+
+void notify(const CollectOptions& options, const char* step, const Plan* plan = nullptr, std::uint64_t bytes = 0) {
+  if (!options.on_progress) return;
+  Progress progress;
+  progress.step = step;
+  if (plan) {
+    progress.done = progress.total = plan->tasks.size();
+    progress.estimated_bytes = plan->estimated_bytes;
+  }
+  progress.bytes = bytes;
+  options.on_progress(progress);
+}
+
+std::uint64_t gathered_bytes(const RunRecord& record) {
+  std::uint64_t bytes = 0;
+  for (const ItemRecord& item : record.items) bytes += item.size;
+  return bytes;
 }
 
 // Adds a document through the shared add_document, keeping its record.
@@ -47,8 +69,11 @@ Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& 
 
 Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWriter& writer,
                            const RunLog& log, const std::optional<ChangeReport>& changes, const CoreReport& cores,
-                           const CoresOptions& core_options) {
+                           const CoresOptions& core_options, const CaseInfo& case_info) {
   Scrubber& scrubber = *scrub.scrubber;
+  if (!case_info.empty()) {
+    if (auto ok = add_document(record, scrubber, writer, "case.json", render_case_json(case_info)); !ok) return ok;
+  }
   if (changes) {
     for (auto& [path, content] : change_members(*changes)) {
       if (auto ok = add_document(record, scrubber, writer, path, std::move(content)); !ok) return ok;
@@ -75,13 +100,24 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
   return add_document(record, scrubber, writer, "manifest.json", render_manifest_json(record));
 }
 
-CollectSummary summarise(const RunRecord& record, const CommittedBundle& bundle) {
+CollectSummary summarise(const RunRecord& record, const CommittedBundle& bundle, const ScrubSetup& scrub,
+                         const CollectOptions& options) {
   CollectSummary summary;
   summary.bundle = bundle;
   summary.platform = record.plan->platform.manifest->platform;
   summary.collectors = count_collectors(record);
   summary.scrub = record.scrub;
+  summary.scrubbed = record.scrubbed;
   summary.duration = std::chrono::duration_cast<std::chrono::milliseconds>(record.finished - record.started);
+  if (record.scrubbed) {
+    for (Category category : options.scrub.settings.keep) summary.kept.emplace_back(category_name(category));
+  }
+  if (scrub.content) {
+    const ScrubReport& scrub_report = scrub.content->report();
+    summary.replaced = scrub_report.totals;
+    for (const auto& [path, why] : scrub_report.left_out) summary.left_out.push_back(path + ": " + why);
+    for (const auto& [path, why] : scrub_report.unscrubbed) summary.unscrubbed.push_back(path + ": " + why);
+  }
   for (std::size_t i = 0; i < record.collectors.size(); ++i) {
     const CollectorRecord& c = record.collectors[i];
     if (!is_failure(c.status)) continue;
@@ -127,6 +163,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   if (!platform) return failed(k_exit_usage, platform.error());
   spdlog::info("platform {} ({})", platform->manifest->platform, platform->reason);
   // 3. Plan every file and command, reading metadata only.
+  notify(options, "plan");
   auto plan = build_plan(*platform, options.plan, host.fs, host.runner);
   if (!plan) return failed(k_exit_usage, plan.error());
   record.plan = &*plan;
@@ -135,16 +172,20 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   // 4. Learn the host's name and OS, for the bundle name and manifest.json.
   record.host = read_host_facts(host.fs);
   // 5. Read the inventory of names and set up the scrubber, before anything is written.
+  notify(options, "inventory");
   ScrubOptions scrub_options = options.scrub;
   scrub_options.settings.spool_dir = spool_directory_beside(bundle_path(options.output, "bundle"));
   auto scrub = prepare_scrubber(scrub_options, *platform->manifest, host.fs, record.host.hostname);
   if (!scrub) return failed(k_exit_usage, scrub.error());
   record.scrub = scrub->scrubber->description();
   record.scrubbed = scrub->scrubber->active();
-  record.bundle_name = bundle_name(options, record.host, *scrub, record.started);
+  const std::string host_name = bundle_host(options, record.host, *scrub);
+  record.bundle_name = bundle_name(options, host_name, record.started);
+  record.case_info = options.case_info;
   // 6. Snapshot the tracked state and compare it with the baseline (or record one).
   std::optional<ChangeReport> changes;
   if (options.changes.enabled) {
+    notify(options, "changes");
     auto report = gather_changes(*platform->manifest, options.plan, host.fs, host.runner, options.changes, deadline,
                                  host.cancel);
     if (!report) return failed(k_exit_usage, report.error());
@@ -153,14 +194,16 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   // 7. Open the archive: NAME.partial, renamed when complete (or stdout).
   const std::string path = bundle_path(
       options.output, record.bundle_name + compression_extension(options.compression));
-  auto writer = ArchiveWriter::open(path, options.compression, record.bundle_name);
+  auto writer = ArchiveWriter::open(path, options.compression, record.bundle_name, options.split_bytes);
   if (!writer) return failed(k_exit_no_bundle, writer.error());
   // 8. Collect in parallel; scrub; append to the archive in plan order.
-  ExecutorSettings settings{options.jobs, deadline, "--timeout " + options.given.value("timeout", std::string("")), host.cancel};
+  ExecutorSettings settings{options.jobs, deadline, "--timeout " + options.given.value("timeout", std::string("")), host.cancel,
+                            options.on_progress};
   if (auto ok = execute_plan(*plan, settings, host.fs, host.runner, *scrub->scrubber, **writer, record.items); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   // 9. Find crash cores: describe them, quote the logs, pack them when allowed.
+  notify(options, "cores", &*plan, gathered_bytes(record));
   CoreReport cores = find_cores(*platform->manifest, host.fs, options.cores);
   quote_core_logs(cores, *plan, host.fs);
   add_backtraces(cores, host.fs, host.runner, host.cancel);
@@ -171,15 +214,18 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
     (*writer)->abort();
     return failed(k_exit_no_bundle, Error{"interrupted: no bundle written (the partial file was removed)", {}, 0});
   }
-  // 10. Add changes/, cores/, vmsupport.log, scrub-report.json, README.txt and manifest.json.
-  if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, options.cores); !ok) {
+  // 10. Add case.json, changes/, cores/, vmsupport.log, scrub-report.json, README.txt and manifest.json.
+  notify(options, "documents", &*plan, gathered_bytes(record));
+  if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, options.cores, options.case_info); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   // 11. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
   auto committed = (*writer)->commit();
   if (!committed) return failed(k_exit_no_bundle, committed.error());
   // 12. Keep the pseudonym map for the next bundle of this site.
-  CollectSummary summary = summarise(record, *committed);
+  CollectSummary summary = summarise(record, *committed, *scrub, options);
+  summary.host = host_name;
+  notify(options, "done", &*plan, gathered_bytes(record));
   if (auto saved = save_map(*scrub); !saved) {
     summary.map_warning = "pseudonym map not saved: " + saved.error().message;
     spdlog::warn("{}", summary.map_warning);

@@ -10,11 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "bundle/archive_writer.h"
+#include "bundle/case_info.h"
 #include "pipeline/changes_step.h"
 #include "pipeline/cores_step.h"
 #include "host/filesystem.h"
 #include "host/process.h"
 #include "manifest/spec.h"
+#include "pipeline/progress.h"
 #include "pipeline/scrub_setup.h"
 #include "plan/plan.h"
 #include "util/result.h"
@@ -28,7 +30,8 @@ struct CollectOptions {
   PlanOptions plan;
   std::string output = "/var/tmp";            // a file, a directory, or "-"
   Compression compression = Compression::gzip;
-  std::string case_id;
+  CaseInfo case_info;                         // --case, --severity, --description, --contact
+  std::uint64_t split_bytes = 0;              // --split: parts of at most this size; 0 = one file
   std::chrono::milliseconds timeout{std::chrono::minutes(30)};
   unsigned jobs = 4;
   ScrubOptions scrub;                         // --no-scrub, --keep, --scrub-word(s), --map
@@ -37,6 +40,7 @@ struct CollectOptions {
   CoresOptions cores;                         // --include-cores, --max-core-size, --max-cores-total
   std::string encrypt_to;                     // --encrypt-to KEY: a key file or keyring id; "" = not encrypted
   nlohmann::ordered_json given;                    // the options as the user gave them
+  ProgressCallback on_progress;               // called between steps and members; may be empty
 };
 
 // Exit codes of `collect`, as documented in README.md and --help.
@@ -53,7 +57,13 @@ struct CollectSummary {
   std::string platform;
   std::map<std::string, std::size_t> collectors;   // by status
   std::vector<std::string> problems;               // "[failed] id: reason", first ones
+  std::string host;                                // the host's name in the bundle name (its pseudonym when scrubbed)
   std::string scrub;
+  bool scrubbed = false;
+  std::map<std::string, std::size_t> replaced;     // scrub replacements per category
+  std::vector<std::string> kept;                   // categories left as they are (--keep)
+  std::vector<std::string> left_out;               // "member: why", what the scrubber left out
+  std::vector<std::string> unscrubbed;             // "member: why", binaries packed as they are
   std::string map_path;                            // where the pseudonym map was saved
   std::string map_warning;                         // why it was not, if so
   std::string encrypted_for;                       // --encrypt-to: the key's user id and fingerprint

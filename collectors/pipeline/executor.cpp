@@ -216,7 +216,13 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
     workers.emplace_back([&run] { run.worker(); });
   }
   Result<void> outcome;
+  Progress progress{"collect", {}, 0, plan.tasks.size(), 0, plan.estimated_bytes};
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
+    if (settings.on_progress) {
+      progress.current = plan.collectors[plan.tasks[i].collector].id;
+      progress.done = i;
+      settings.on_progress(progress);
+    }
     Done done = run.take(i);
     if (done.encoded) {
       auto added = *done.encoded ? writer.append(**done.encoded) : std::unexpected(done.encoded->error());
@@ -225,6 +231,7 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
         break;
       }
       set_digest(done.record, *added);
+      progress.bytes += done.record.size;
     }
     items.push_back(std::move(done.record));
   }

@@ -12,6 +12,7 @@
 #include "bundle/archive_writer.h"
 #include "bundle/documents.h"
 #include "kinds/registry.h"
+#include "pipeline/progress.h"
 #include "scrub/scrubber.h"
 
 namespace vmsupport {
@@ -21,6 +22,7 @@ struct ExecutorSettings {
   std::chrono::steady_clock::time_point deadline;
   std::string deadline_text;                 // "--timeout 30m", for messages
   const std::atomic<bool>* cancel = nullptr; // set on SIGINT/SIGTERM
+  ProgressCallback on_progress;              // between members; may be empty
 };
 
 // Collects every task of `plan`; appends one ItemRecord per task to `items`.

@@ -5,12 +5,7 @@
 set -uo pipefail
 bin=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-check() {  # check DESCRIPTION COMMAND...
-  if "${@:2}"; then echo "ok: $1"; else echo "FAILED: $1"; failures=$((failures + 1)); fi
-}
+source "$src/tests/support/check.sh"
 
 # 1. Streamed through a pipe into tar: the archive lists, the manifest parses.
 "$bin" collect --state-dir "$work/state" --root "$src/tests/fixtures/esxi" -o - 2>"$work/err1" | tar -tzf - >"$work/list"

@@ -369,7 +369,7 @@ TEST_CASE("list --plan shows what would be gathered and writes nothing") {
   CHECK(r.out.find("platform esxi") != std::string::npos);
   CHECK(r.out.find("+ var/run/log/hostd.log") != std::string::npos);
   CHECK(r.out.find("forbidden by rule") != std::string::npos);
-  CHECK(r.out.find("estimated size") != std::string::npos);
+  CHECK(r.out.find("estimated bundle size") != std::string::npos);
   CHECK(fs::is_empty(work.path()));
   const RunResult detect = run({"list", "--detect", "--root", (k_source_dir / "tests/fixtures/esxi").string()});
   CHECK(detect.out.find("platform esxi: /etc/vmware/esx.conf exists") != std::string::npos);
