@@ -19,6 +19,13 @@ constexpr std::array<std::string_view, 20> k_keywords = {
     "access_key", "privatekey", "private_key", "licensekey", "license_key", "psk", "communit",
     "userdata"};
 
+// Hardware identifiers: the value after `WORD:` (dmidecode, esxcli hardware
+// platform get, smbiosDump, ipmitool fru, vendor agents' logs: "Serial Number:
+// 7QF2JT3", "Chassis Asset Tag: A-12", "UUID: 4c4c…"), longest words first.
+constexpr std::array<std::string_view, 7> k_identifier_words = {"serial number", "serialnumber", "serial_number",
+                                                                "serial",        "asset tag",    "service tag",
+                                                                "uuid"};
+
 const LiteralSet& prefilter() {
   static const LiteralSet set = [] {
     std::vector<std::string> literals(k_keywords.begin(), k_keywords.end());
@@ -27,6 +34,7 @@ const LiteralSet& prefilter() {
     literals.emplace_back("guestinfo.");
     literals.emplace_back("-----BEGIN ");
     literals.emplace_back("://");
+    for (std::string_view word : k_identifier_words) literals.emplace_back(word);
     auto compiled = LiteralSet::compile(literals);
     return compiled ? std::move(*compiled) : LiteralSet();
   }();
@@ -127,9 +135,35 @@ void mask_option_values(std::string_view line, std::size_t line_begin, std::vect
   }
 }
 
+// The value after an identifier word and ':' (see k_identifier_words), to the
+// end of the line. The word must not continue a longer word on its left or
+// right (`serial8250:`, `serial0.present`), and `UUID` must be the line's first
+// word: dmidecode's system UUID, not a datastore's (`Datastore UUID:`) nor
+// fstab's `UUID=`. One span per line.
+void mask_identifier(std::string_view line, std::size_t line_begin, std::vector<SecretSpan>& spans) {
+  const std::string lowered = ascii_lower(line);
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  for (std::string_view word : k_identifier_words) {
+    for (std::size_t at = lowered.find(word); at != std::string::npos; at = lowered.find(word, at + 1)) {
+      if (at > 0 && alnum(lowered[at - 1])) continue;
+      if (word == "uuid" && lowered.find_first_not_of(" \t") != at) continue;
+      std::size_t colon = at + word.size();
+      while (colon < lowered.size() && lowered[colon] == ' ') ++colon;
+      if (colon >= lowered.size() || lowered[colon] != ':') continue;
+      std::size_t value = colon + 1;
+      while (value < line.size() && (line[value] == ' ' || line[value] == '\t')) ++value;
+      std::size_t stop = line.size();
+      while (stop > value && (line[stop - 1] == '\r' || line[stop - 1] == ' ')) --stop;
+      if (stop > value) spans.push_back(SecretSpan{line_begin + value, line_begin + stop, k_secret_mask});
+      return;
+    }
+  }
+}
+
 void mask_line(std::string_view text, std::size_t line_begin, std::size_t line_end,
                std::vector<SecretSpan>& spans) {
   const std::string_view line = text.substr(line_begin, line_end - line_begin);
+  mask_identifier(line, line_begin, spans);
   mask_url_credentials(line, line_begin, spans);
   mask_xml_elements(line, line_begin, spans);
   mask_option_values(line, line_begin, spans);
