@@ -46,6 +46,7 @@ struct RawOptions {
   // list
   bool plan = false;
   bool detect = false;
+  bool list_json = false;     // list --detect --json
   // verify
   std::string bundle;
   bool allow_unscrubbed = false;
