@@ -149,6 +149,23 @@ TEST_CASE("list shows every platform with its detection rule and includes") {
         std::string::npos);
 }
 
+TEST_CASE("a missing or circular include stops the run with exit code 2, naming the manifest") {
+  TempDir work;
+  const fs::path dir = work.path() / "manifests";
+  write_file(dir / "a.yaml", "platform: a\ninclude: [b]\ndetect: {fallback: true}\n");
+  write_file(dir / "b.yaml", "platform: b\ninclude:\n  - a\n");
+  RunResult r = run({"list", "--manifests", dir.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(dir.string() + "/b.yaml:3:5: include cycle: a -> b -> a") != std::string::npos);
+  write_file(dir / "b.yaml", "platform: b\ninclude: [linx]\n");
+  r = run({"collect", "--manifests", dir.string(), "--root", (k_source_dir / "tests/fixtures/linux").string(), "-o",
+           (work.path() / "out").string() + "/"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(dir.string() + "/b.yaml:2:11: include: no manifest for platform 'linx' (known: a, b)") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(work.path() / "out"));
+}
+
 TEST_CASE("a vcenter root gives vpxd and service logs, configuration and certificate dates, scrubbed") {
   TempDir work;
   const fs::path root = work.path() / "root";
