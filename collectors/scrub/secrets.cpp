@@ -27,14 +27,15 @@ constexpr std::array<std::string_view, 7> k_identifier_words = {"serial number",
                                                                 "uuid"};
 
 const LiteralSet& prefilter() {
+  // The identifier words come first: a hit with id < k_identifier_words.size() is one.
   static const LiteralSet set = [] {
-    std::vector<std::string> literals(k_keywords.begin(), k_keywords.end());
+    std::vector<std::string> literals(k_identifier_words.begin(), k_identifier_words.end());
+    literals.insert(literals.end(), k_keywords.begin(), k_keywords.end());
     literals.emplace_back("pass");
     literals.emplace_back("pw");
     literals.emplace_back("guestinfo.");
     literals.emplace_back("-----BEGIN ");
     literals.emplace_back("://");
-    for (std::string_view word : k_identifier_words) literals.emplace_back(word);
     auto compiled = LiteralSet::compile(literals);
     return compiled ? std::move(*compiled) : LiteralSet();
   }();
@@ -163,7 +164,6 @@ void mask_identifier(std::string_view line, std::size_t line_begin, std::vector<
 void mask_line(std::string_view text, std::size_t line_begin, std::size_t line_end,
                std::vector<SecretSpan>& spans) {
   const std::string_view line = text.substr(line_begin, line_end - line_begin);
-  mask_identifier(line, line_begin, spans);
   mask_url_credentials(line, line_begin, spans);
   mask_xml_elements(line, line_begin, spans);
   mask_option_values(line, line_begin, spans);
@@ -228,19 +228,26 @@ std::vector<SecretSpan> find_secrets(std::string_view text) {
     }
   }
   // 2. Lines with a secret-looking key, outside the key bodies.
+  //    A line whose only hits are identifier words (uuid, serial: common in .vmx
+  //    files) gets only the identifier rule, which is cheap.
   std::vector<SecretSpan> values;
-  std::size_t done = 0;
-  for (const LiteralHit& hit : hits) {
-    if (hit.begin < done) continue;
-    const std::size_t newline = text.rfind('\n', hit.begin);
+  for (std::size_t h = 0; h < hits.size();) {
+    const std::size_t newline = text.rfind('\n', hits[h].begin);
     const std::size_t line_begin = newline == std::string_view::npos ? 0 : newline + 1;
-    std::size_t line_end = text.find('\n', hit.begin);
+    std::size_t line_end = text.find('\n', hits[h].begin);
     if (line_end == std::string_view::npos) line_end = text.size();
-    done = line_end;
+    bool identifier = false;
+    bool secret = false;
+    for (; h < hits.size() && hits[h].begin < line_end; ++h) {
+      (hits[h].id < k_identifier_words.size() ? identifier : secret) = true;
+    }
     const bool in_key = std::any_of(keys.begin(), keys.end(), [&](const SecretSpan& k) {
       return line_begin >= k.begin && line_begin < k.end;
     });
-    if (!in_key) mask_line(text, line_begin, line_end, values);
+    if (in_key) continue;
+    const std::string_view line = text.substr(line_begin, line_end - line_begin);
+    if (identifier) mask_identifier(line, line_begin, values);
+    if (secret) mask_line(text, line_begin, line_end, values);
   }
   // Both, in order, without overlaps (a key body wins).
   std::sort(values.begin(), values.end(), [](const SecretSpan& a, const SecretSpan& b) { return a.begin < b.begin; });
