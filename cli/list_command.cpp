@@ -1,5 +1,7 @@
 // `vmsupport list`: platforms, groups and entries; --detect; --plan.
+#include <algorithm>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "json_result.h"
@@ -8,6 +10,12 @@
 
 namespace vmsupport::cli {
 namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
 
 std::string entry_details(const EntrySpec& entry) {
   if (const auto* file = std::get_if<FileSpec>(&entry)) {
@@ -28,6 +36,15 @@ std::string entry_details(const EntrySpec& entry) {
 
 void print_manifest(const Manifest& m) {
   std::cout << m.platform << " - " << m.description << " (" << m.source << ")\n";
+  std::cout << "  detect: priority " << m.detect.priority << (m.detect.fallback ? ", fallback" : "");
+  if (!m.detect.any_file.empty()) std::cout << "; any of " << joined(m.detect.any_file);
+  if (!m.detect.all_files.empty()) std::cout << "; all of " << joined(m.detect.all_files);
+  std::cout << "\n";
+  if (!m.includes.empty()) {
+    std::vector<std::string> names;
+    for (const IncludeSpec& include : m.includes) names.push_back(include.platform);
+    std::cout << "  includes: " << joined(names) << " (their groups are listed below with its own)\n";
+  }
   for (const GroupSpec& group : m.groups) {
     std::cout << "  " << group.id << (group.enabled ? "" : " [disabled by default]");
     if (!group.tags.empty()) {
@@ -89,6 +106,67 @@ nlohmann::ordered_json plan_json(const Plan& plan) {
           {"estimate_is", "uncompressed"}};
 }
 
+// Every platform by precedence (highest detect priority first, ties by name).
+std::vector<const Manifest*> by_precedence(const std::vector<Manifest>& manifests) {
+  std::vector<const Manifest*> order;
+  for (const Manifest& m : manifests) order.push_back(&m);
+  std::stable_sort(order.begin(), order.end(), [](const Manifest* a, const Manifest* b) {
+    if (a->detect.priority != b->detect.priority) return a->detect.priority > b->detect.priority;
+    return a->platform < b->platform;
+  });
+  return order;
+}
+
+std::string precedence_line(const std::vector<Manifest>& manifests) {
+  std::string line;
+  const Manifest* previous = nullptr;
+  for (const Manifest* m : by_precedence(manifests)) {
+    if (previous) line += previous->detect.priority == m->detect.priority ? " = " : " > ";
+    line += m->platform + " (" + std::to_string(m->detect.priority) + (m->detect.fallback ? ", fallback" : "") + ")";
+    previous = m;
+  }
+  return line + "; equal priorities are ordered by name";
+}
+
+void print_detect(const PlatformChoice& choice, const std::vector<Manifest>& manifests) {
+  std::cout << "platform " << choice.manifest->platform << ": " << choice.reason << "\n";
+  if (!choice.matched.empty()) {
+    const DetectMatch& best = choice.matched.front();
+    std::cout << "  markers found: " << joined(best.markers) << " (priority " << best.manifest->detect.priority
+              << ")\n";
+    for (std::size_t i = 1; i < choice.matched.size(); ++i) {
+      const DetectMatch& other = choice.matched[i];
+      std::cout << "  also matched: " << other.manifest->platform << " (priority " << other.manifest->detect.priority
+                << "): " << joined(other.markers) << " - ruled out by " << best.manifest->platform << "'s "
+                << (other.manifest->detect.priority == best.manifest->detect.priority ? "name (equal priority)"
+                                                                                      : "higher priority")
+                << "\n";
+    }
+  }
+  std::cout << "precedence: " << precedence_line(manifests) << "\n";
+}
+
+nlohmann::json detect_json(const PlatformChoice& choice, const std::vector<Manifest>& manifests) {
+  nlohmann::json out = {{"platform", choice.manifest->platform}, {"reason", choice.reason},
+                        {"markers", nlohmann::json::array()}, {"also_matched", nlohmann::json::array()},
+                        {"precedence", nlohmann::json::array()}};
+  for (std::size_t i = 0; i < choice.matched.size(); ++i) {
+    const DetectMatch& match = choice.matched[i];
+    if (i == 0) {
+      out["markers"] = match.markers;
+    } else {
+      out["also_matched"].push_back({{"platform", match.manifest->platform},
+                                     {"priority", match.manifest->detect.priority},
+                                     {"markers", match.markers}});
+    }
+  }
+  for (const Manifest* m : by_precedence(manifests)) {
+    out["precedence"].push_back({{"platform", m->platform}, {"priority", m->detect.priority},
+                                 {"fallback", m->detect.fallback}});
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_list(const RawOptions& raw) {
@@ -115,7 +193,11 @@ int run_list(const RawOptions& raw) {
     return k_exit_usage;
   }
   if (raw.detect) {
-    std::cout << "platform " << platform->manifest->platform << ": " << platform->reason << "\n";
+    if (raw.json) {
+      std::cout << detect_json(*platform, *manifests).dump(2) << "\n";
+    } else {
+      print_detect(*platform, *manifests);
+    }
     return 0;
   }
   PosixProcessRunner runner;

@@ -98,10 +98,11 @@ int main(int argc, char** argv) {
   CLI::App* list = app.add_subcommand("list", "Show platforms, groups and entries, or what a collect would gather");
   add_selection_options(*list, raw);
   list->add_flag("--plan", raw.plan, "Show every file and command a collect would gather here, with sizes");
-  list->add_flag("--detect", raw.detect, "Show which platform the root is, and which markers decided it");
+  list->add_flag("--detect", raw.detect,
+                 "Show which platform the root is, which markers decided it, and which other platforms matched");
   list->add_option("--config", raw.config_path, "Show the effective settings and where each came from (with FILE: from it)")
       ->type_name("[FILE]")->expected(0, 1);
-  list->add_flag("--json", raw.json, "With --plan: print the estimate as one JSON object");
+  list->add_flag("--json", raw.json, "With --plan or --detect: print the result as one JSON object");
   list->footer(k_list_examples);
 
   CLI::App* verify = app.add_subcommand("verify", "Check a bundle: archive readable, every checksum right");

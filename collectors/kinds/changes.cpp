@@ -66,7 +66,7 @@ Result<TrackedSpec> parse_tracked_entry(const YamlReader& reader, const YAML::No
   TrackedSpec spec;
   spec.mark = reader.mark(node);
   const bool command = node.IsMap() && node["argv"];
-  const std::initializer_list<std::string_view> file_keys = {"area", "format", "glob", "recursive", "max_bytes"};
+  const std::initializer_list<std::string_view> file_keys = {"area", "format", "glob", "listed_in", "recursive", "max_bytes"};
   const std::initializer_list<std::string_view> command_keys = {"area",    "format",   "id",       "argv",
                                                                 "timeout", "optional", "files_only", "requires"};
   if (auto ok = reader.check_map(node, "tracked entry", command ? command_keys : file_keys); !ok) {
@@ -130,12 +130,14 @@ Result<HistorySpec> parse_history_entry(const YamlReader& reader, const YAML::No
 
 Result<CoreSpec> parse_core_entry(const YamlReader& reader, const YAML::Node& node) {
   if (node.IsMap()) {
-    if (auto ok = reader.check_map(node, "cores entry", {"glob", "recursive"}); !ok) return std::unexpected(ok.error());
+    if (auto ok = reader.check_map(node, "cores entry", {"glob", "listed_in", "recursive"}); !ok) {
+      return std::unexpected(ok.error());
+    }
   }
   auto entry = parse_file_entry(reader, node);  // a glob, or {glob, recursive}: a file entry's shape
   if (!entry) return std::unexpected(entry.error());
   const auto& file = std::get<FileSpec>(*entry);
-  return CoreSpec{file.glob, file.recursive, file.mark};
+  return CoreSpec{file.glob, file.listed_in, file.recursive, file.mark};
 }
 
 namespace {
@@ -188,7 +190,7 @@ Snapshot take_snapshot(const Manifest& manifest, const PlanOptions& options, Fil
   only_tracked.exclude.clear();
   only_tracked.tags.clear();
   only_tracked.since.reset();
-  auto plan = build_plan(PlatformChoice{&tracked, "tracked"}, only_tracked, fs, runner);
+  auto plan = build_plan(PlatformChoice{&tracked, "tracked", {}}, only_tracked, fs, runner);
   if (!plan) return snapshot;
   CollectContext context{fs, runner, deadline, cancel};
   for (const Task& task : plan->tasks) {

@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "host/glob_walk.h"
+#include "kinds/listed.h"
 #include "kinds/registry.h"
 #include "manifest/glob.h"
 
@@ -129,7 +130,7 @@ Result<EntrySpec> parse_file_entry(const YamlReader& reader, const YAML::Node& n
     return spec;
   }
   if (auto ok = reader.check_map(node, "file entry",
-                                 {"glob", "recursive", "max_bytes", "optional", "since"});
+                                 {"glob", "listed_in", "recursive", "max_bytes", "optional", "since"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -137,8 +138,9 @@ Result<EntrySpec> parse_file_entry(const YamlReader& reader, const YAML::Node& n
   for (const auto& pair : node) {
     const std::string key = pair.first.Scalar();
     Result<void> ok;
-    if (key == "glob") {
-      auto v = reader.glob(pair.second, key);
+    if (key == "glob" || key == "listed_in") {
+      if (key == "listed_in") continue;
+      auto v = parse_entry_glob(reader, node, spec.listed_in);
       if (v) spec.glob = *v; else ok = std::unexpected(v.error());
     } else if (key == "max_bytes") {
       auto v = reader.size(pair.second, key);
@@ -159,19 +161,21 @@ void plan_file_entry(const EntrySpec& entry, PlanContext& context) {
   const auto& spec = std::get<FileSpec>(entry);
   const std::size_t before = context.plan.tasks.size();
   const std::vector<std::string> matches =
-      expand_glob(context.fs, spec.glob, [&](const std::string& dir, const Error& error) {
-        add_skip(context, dir, status_for(error), "cannot list: " + error.message);
-      });
+      spec.listed_in ? expand_listed(context.fs, *spec.listed_in, spec.glob)
+                     : expand_glob(context.fs, spec.glob, [&](const std::string& dir, const Error& error) {
+                         add_skip(context, dir, status_for(error), "cannot list: " + error.message);
+                       });
   for (const std::string& path : matches) plan_path(spec, path, 0, context);
   if (matches.empty() && context.plan.tasks.size() == before) {
-    add_skip(context, spec.glob, spec.optional ? Status::skipped : Status::failed,
+    add_skip(context, describe_file_entry(entry), spec.optional ? Status::skipped : Status::failed,
              "no file matches");
   }
 }
 
 std::string describe_file_entry(const EntrySpec& entry) {
   const auto& spec = std::get<FileSpec>(entry);
-  return spec.glob + (spec.recursive ? " (recursive)" : "");
+  const std::string what = spec.listed_in ? describe_listed(*spec.listed_in, spec.glob) : spec.glob;
+  return what + (spec.recursive ? " (recursive)" : "");
 }
 
 namespace {

@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "host/glob_walk.h"
+#include "kinds/listed.h"
+#include "manifest/glob.h"
 #include "scrub/gunzip.h"
 #include "scrub/user_fields.h"
 #include "util/text.h"
@@ -19,8 +21,8 @@
 namespace vmsupport {
 namespace {
 
-constexpr std::array<std::string_view, 8> k_takes = {"line", "key", "hosts", "resolv", "passwd", "dir_name",
-                                                     "xml_element", "user_fields"};
+constexpr std::array<std::string_view, 9> k_takes = {"line",     "key",        "hosts",       "resolv",     "passwd",
+                                                     "dir_name", "path_names", "xml_element", "user_fields"};
 
 // How much of a log `take: user_fields` reads: its newest bytes, in chunks.
 constexpr std::uint64_t k_user_field_scan = 64ull << 20;
@@ -116,22 +118,6 @@ bool is_loopback_name(const std::string& name) {
          n == "localdomain" || n == "broadcasthost";
 }
 
-// `KEY = "VALUE"`, `KEY=VALUE` or `KEY: VALUE` lines.
-std::vector<std::string> key_values(const std::string& text, const std::string& key) {
-  std::vector<std::string> values;
-  for (const std::string& line : lines_of(text)) {
-    if (line.compare(0, key.size(), key) != 0) continue;
-    std::string rest = trim(std::string_view(line).substr(key.size()));
-    if (rest.empty() || (rest[0] != '=' && rest[0] != ':')) continue;
-    rest = trim(std::string_view(rest).substr(1));
-    if (rest.size() >= 2 && (rest.front() == '"' || rest.front() == '\'') && rest.back() == rest.front()) {
-      rest = rest.substr(1, rest.size() - 2);
-    }
-    values.push_back(decode_vmx(rest));
-  }
-  return values;
-}
-
 std::vector<std::string> hosts_names(const std::string& text) {
   std::vector<std::string> names;
   for (const std::string& line : lines_of(text)) {
@@ -190,7 +176,53 @@ std::vector<std::string> xml_elements(const std::string& text, const std::string
   return values;
 }
 
+// The name of a file without its extension, and its directory's ("x.vmwarevm" -> "x").
+std::vector<std::string> path_names(const std::string& path) {
+  auto stem = [](const std::string& name) {
+    const std::size_t dot = name.rfind('.');
+    return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+  };
+  const std::size_t slash = path.rfind('/');
+  std::vector<std::string> names{stem(path.substr(slash + 1))};
+  if (slash != std::string::npos && slash > 0) {
+    const std::size_t parent = path.rfind('/', slash - 1);
+    const std::string directory = path.substr(parent + 1, slash - parent - 1);
+    names.push_back(directory.ends_with(".vmwarevm") ? stem(directory) : directory);
+  }
+  return names;
+}
+
+// The key of a `KEY = VALUE` / `KEY: VALUE` line, and where its value starts (npos: none).
+std::pair<std::string, std::size_t> split_key(const std::string& line) {
+  const std::size_t sign = line.find_first_of("=:");
+  if (sign == std::string::npos) return {{}, std::string::npos};
+  return {trim(std::string_view(line).substr(0, sign)), sign};
+}
+
 }  // namespace
+
+std::vector<std::string> key_values(const std::string& text, const std::string& key) {
+  const bool pattern = has_wildcard(key);
+  std::vector<std::string> values;
+  for (const std::string& line : lines_of(text)) {
+    std::string rest;
+    if (pattern) {
+      const auto [name, sign] = split_key(line);
+      if (sign == std::string::npos || !match_component(key, name)) continue;
+      rest = line.substr(sign);
+    } else {
+      if (line.compare(0, key.size(), key) != 0) continue;
+      rest = trim(std::string_view(line).substr(key.size()));
+    }
+    if (rest.empty() || (rest[0] != '=' && rest[0] != ':')) continue;
+    rest = trim(std::string_view(rest).substr(1));
+    if (rest.size() >= 2 && (rest.front() == '"' || rest.front() == '\'') && rest.back() == rest.front()) {
+      rest = rest.substr(1, rest.size() - 2);
+    }
+    values.push_back(decode_vmx(rest));
+  }
+  return values;
+}
 
 void Inventory::add(Category category, std::string name) {
   name = trim(name);
@@ -228,7 +260,7 @@ std::size_t Inventory::count(Category category) const {
 Result<InventorySource> parse_inventory_source(const YamlReader& reader, const YAML::Node& node) {
   InventorySource source;
   source.mark = reader.mark(node);
-  if (auto ok = reader.check_map(node, "inventory entry", {"category", "glob", "take", "key", "element", "min_uid"});
+  if (auto ok = reader.check_map(node, "inventory entry", {"category", "glob", "listed_in", "take", "key", "element", "min_uid"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -243,14 +275,14 @@ Result<InventorySource> parse_inventory_source(const YamlReader& reader, const Y
     return reader.error(node["category"], "'category' must be host, domain, vm or user, got '" + *category_text + "'");
   }
   source.category = *category;
-  auto glob = reader.glob(node["glob"], "glob");
+  auto glob = parse_entry_glob(reader, node, source.listed_in);
   if (!glob) return std::unexpected(glob.error());
   source.glob = *glob;
   auto take = reader.string(node["take"], "take");
   if (!take) return std::unexpected(take.error());
   if (std::find(k_takes.begin(), k_takes.end(), *take) == k_takes.end()) {
-    return reader.error(node["take"], "'take' must be one of line, key, hosts, resolv, passwd, dir_name, xml_element, "
-                                      "user_fields, got '" + *take + "'");
+    return reader.error(node["take"], "'take' must be one of line, key, hosts, resolv, passwd, dir_name, path_names, "
+                                      "xml_element, user_fields, got '" + *take + "'");
   }
   source.take = *take;
   if (source.take == "user_fields" && source.category != Category::user) {
@@ -337,7 +369,13 @@ Inventory gather_inventory(const Manifest& manifest, FileSystem& fs) {
   const std::optional<int> uid_min = login_defs_uid_min(fs);
   for (InventorySource source : manifest.inventory) {
     if (source.take == "passwd" && uid_min && *uid_min > 0) source.min_uid = *uid_min;
-    for (const std::string& path : expand_glob(fs, source.glob)) {
+    const std::vector<std::string> paths =
+        source.listed_in ? expand_listed(fs, *source.listed_in, source.glob) : expand_glob(fs, source.glob);
+    for (const std::string& path : paths) {
+      if (source.take == "path_names") {
+        for (std::string& name : path_names(path)) inventory.add(source.category, std::move(name));
+        continue;
+      }
       if (source.take == "dir_name") {
         auto info = fs.stat(path);
         if (info && info->type == FileType::directory) inventory.add(source.category, path.substr(path.rfind('/') + 1));

@@ -39,6 +39,11 @@ Result<InventorySource> parse_inventory_source(const YamlReader& reader, const Y
 // are skipped (the inventory is best effort; the patterns still apply).
 Inventory gather_inventory(const Manifest& manifest, FileSystem& fs);
 
+// Values of `KEY = "VALUE"`, `KEY=VALUE` or `KEY: VALUE` lines (quotes
+// removed, .vmx |XX escapes decoded). A key with wildcards (`vmlist*.config`)
+// is matched against each line's whole key; otherwise a line must start with it.
+std::vector<std::string> key_values(const std::string& text, const std::string& key);
+
 // Names found in one text by one source kind (pure, for tests).
 std::vector<std::string> names_from_text(const InventorySource& source, const std::string& text);
 

@@ -156,15 +156,32 @@ Result<void> parse_list(const YamlReader& reader, const YAML::Node& root, const 
   return {};
 }
 
+Result<void> parse_includes(const YamlReader& reader, const YAML::Node& node, Manifest& manifest) {
+  if (!node.IsSequence()) {
+    return reader.error(node, "'include' must be a list of platform names", "for example include: [linux]");
+  }
+  static const std::regex k_platform("[a-z0-9_-]+");
+  for (const auto& item : node) {
+    auto name = reader.string(item, "include");
+    if (!name) return std::unexpected(name.error());
+    if (!std::regex_match(*name, k_platform)) {
+      return reader.error(item, "'include' names a platform ([a-z0-9_-]+), got '" + *name + "'");
+    }
+    manifest.includes.push_back(IncludeSpec{*name, reader.mark(item)});
+  }
+  return {};
+}
+
 Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifest& manifest) {
   if (auto ok = reader.check_map(root, "manifest",
-                                 {"platform", "description", "detect", "forbid", "inventory", "groups",
+                                 {"platform", "description", "include", "detect", "forbid", "inventory", "groups",
                                   "tracked", "history", "cores"});
       !ok) {
     return ok;
   }
-  for (const char* key : {"platform", "groups"}) {
-    if (auto ok = reader.require(root, key, "manifest"); !ok) return ok;
+  if (auto ok = reader.require(root, "platform", "manifest"); !ok) return ok;
+  if (!root["include"]) {
+    if (auto ok = reader.require(root, "groups", "manifest"); !ok) return ok;
   }
   auto platform = reader.string(root["platform"], "platform");
   if (!platform) return std::unexpected(platform.error());
@@ -178,6 +195,9 @@ Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifes
     auto v = reader.string(root["description"], "description");
     if (!v) return std::unexpected(v.error());
     manifest.description = *v;
+  }
+  if (root["include"]) {
+    if (auto ok = parse_includes(reader, root["include"], manifest); !ok) return ok;
   }
   if (root["detect"]) {
     auto detect = parse_detect(reader, root["detect"]);
@@ -207,7 +227,7 @@ Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifes
     return ok;
   }
   if (auto ok = parse_list(reader, root, "cores", "core locations", parse_core_entry, manifest.cores); !ok) return ok;
-  return parse_groups(reader, root["groups"], manifest);
+  return root["groups"] ? parse_groups(reader, root["groups"], manifest) : Result<void>{};
 }
 
 }  // namespace
@@ -239,6 +259,7 @@ Result<std::vector<Manifest>> load_builtin_manifests() {
     manifests.push_back(std::move(*manifest));
   }
   if (auto ok = check_unique_platforms(manifests); !ok) return std::unexpected(ok.error());
+  if (auto ok = resolve_includes(manifests); !ok) return std::unexpected(ok.error());
   return manifests;
 }
 
@@ -262,6 +283,7 @@ Result<std::vector<Manifest>> load_manifest_directory(const std::string& directo
     manifests.push_back(std::move(*manifest));
   }
   if (auto ok = check_unique_platforms(manifests); !ok) return std::unexpected(ok.error());
+  if (auto ok = resolve_includes(manifests); !ok) return std::unexpected(ok.error());
   return manifests;
 }
 

@@ -20,6 +20,14 @@ Result<std::vector<Manifest>> load_builtin_manifests();
 // Every *.yaml in `directory` (sorted); fails when there is none or one is broken.
 Result<std::vector<Manifest>> load_manifest_directory(const std::string& directory);
 
+// Merges into each manifest the content of the platforms it includes
+// (transitively): their forbid rules, inventory, tracked, history, cores and
+// groups come first, then its own. `detect` and `description` stay its own.
+// Fails, naming the manifest and the include's line, on an unknown platform,
+// an include cycle, or a group id defined both in it and in an included one.
+// The built-in and directory loaders call it.
+Result<void> resolve_includes(std::vector<Manifest>& manifests);
+
 // Fails when two manifests name the same platform.
 Result<void> check_unique_platforms(const std::vector<Manifest>& manifests);
 

@@ -20,9 +20,19 @@ struct SourceMark {
   int column = 0;  // 1-based
 };
 
+// `listed_in:` — paths named inside list files (a VM inventory such as
+// Workstation's inventory.vmls: `vmlist1.config = "/home/a/vm/x/x.vmx"`). The
+// entry's own glob is then one file-name pattern matched in the directory of
+// each listed path.
+struct ListedIn {
+  std::vector<std::string> globs;  // the list files, e.g. /home/*/.vmware/inventory.vmls
+  std::vector<std::string> keys;   // keys whose values are paths; wildcards allowed, e.g. vmlist*.config
+};
+
 // `files:` entry — glob(s) resolved inside --root.
 struct FileSpec {
-  std::string glob;                       // absolute pattern, e.g. /var/log/*.log
+  std::string glob;                       // absolute pattern, e.g. /var/log/*.log (a name pattern with listed_in)
+  std::optional<ListedIn> listed_in;      // match `glob` beside the paths these list files name
   bool recursive = false;                 // a matched directory is walked
   std::optional<std::uint64_t> max_bytes; // keep the newest tail; default: --max-file-size
   bool optional = false;                  // no match is "skipped", not "failed"
@@ -72,7 +82,8 @@ struct DetectSpec {
 struct InventorySource {
   Category category = Category::host;  // host, domain, vm or user
   std::string glob;                    // files (or directories, for take: dir_name)
-  std::string take;                    // line, key, hosts, resolv, passwd, dir_name, xml_element
+  std::optional<ListedIn> listed_in;   // as in FileSpec: `glob` is a name pattern beside listed paths
+  std::string take;                    // line, key, hosts, resolv, passwd, dir_name, path_names, xml_element, user_fields
   std::string key;                     // take: key — e.g. displayName, /adv/Misc/HostName
   std::string element;                 // take: xml_element — e.g. name, vmxCfgPath
   int min_uid = 1000;                  // take: passwd — real users start here
@@ -102,8 +113,15 @@ struct HistorySpec {
 
 // `cores:` entry — where the platform keeps crash cores.
 struct CoreSpec {
-  std::string glob;
+  std::string glob;                   // a name pattern when listed_in is set
+  std::optional<ListedIn> listed_in;  // as in FileSpec
   bool recursive = false;
+  SourceMark mark;
+};
+
+// `include:` item — another platform whose content this one adds to its own.
+struct IncludeSpec {
+  std::string platform;
   SourceMark mark;
 };
 
@@ -111,6 +129,7 @@ struct Manifest {
   std::string platform;     // "esxi", "linux", ...
   std::string description;
   std::string source;       // file it was loaded from, e.g. manifests/esxi.yaml
+  std::vector<IncludeSpec> includes;  // as written; resolve_includes merges their content
   DetectSpec detect;
   std::vector<ForbidSpec> forbid;  // manifest-wide, plus each group's
   std::vector<InventorySource> inventory;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/glob_walk.h"
+#include "kinds/listed.h"
 #include "pipeline/executor.h"
 #include "util/text.h"
 
@@ -66,12 +67,13 @@ std::optional<CoreFinding> describe_one(FileSystem& fs, const std::string& path)
 CoreReport find_cores(const Manifest& manifest, FileSystem& fs, const CoresOptions& options) {
   CoreReport report;
   std::vector<std::string> paths;
-  std::vector<std::pair<std::string, bool>> globs;
-  for (const CoreSpec& spec : manifest.cores) globs.emplace_back(spec.glob, spec.recursive);
-  if (auto pattern = core_pattern_glob(fs)) globs.emplace_back(*pattern, false);
-  for (const auto& [glob, recursive] : globs) {
-    report.searched.push_back(glob);
-    for (const std::string& path : expand_glob(fs, glob)) walk(fs, path, recursive, 0, paths);
+  std::vector<CoreSpec> specs = manifest.cores;
+  if (auto pattern = core_pattern_glob(fs)) specs.push_back(CoreSpec{*pattern, std::nullopt, false, {}});
+  for (const CoreSpec& spec : specs) {
+    report.searched.push_back(spec.listed_in ? describe_listed(*spec.listed_in, spec.glob) : spec.glob);
+    const std::vector<std::string> found =
+        spec.listed_in ? expand_listed(fs, *spec.listed_in, spec.glob) : expand_glob(fs, spec.glob);
+    for (const std::string& path : found) walk(fs, path, spec.recursive, 0, paths);
   }
   std::sort(paths.begin(), paths.end());
   paths.erase(std::unique(paths.begin(), paths.end()), paths.end());

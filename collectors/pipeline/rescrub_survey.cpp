@@ -15,12 +15,14 @@ namespace {
 constexpr std::uint64_t k_inventory_cap = 4ull << 20;  // as gather_inventory reads them
 constexpr std::uint64_t k_manifest_cap = 64ull << 20;  // our manifest.json of a big run
 
-// The globs whose files pass 1 keeps: inventory sources (not dir_name) and platform markers.
+// The globs whose files pass 1 keeps: inventory sources (not dir_name; for a
+// listed_in source, its list files) and platform markers.
 std::vector<std::string> wanted_globs(const std::vector<Manifest>& manifests) {
   std::vector<std::string> globs;
   for (const Manifest& m : manifests) {
     for (const InventorySource& source : m.inventory) {
-      if (source.take != "dir_name") globs.push_back(source.glob);
+      if (source.listed_in) globs.insert(globs.end(), source.listed_in->globs.begin(), source.listed_in->globs.end());
+      else if (source.take != "dir_name" && source.take != "path_names") globs.push_back(source.glob);
     }
     globs.insert(globs.end(), m.detect.any_file.begin(), m.detect.any_file.end());
     globs.insert(globs.end(), m.detect.all_files.begin(), m.detect.all_files.end());

@@ -15,15 +15,18 @@ std::string platform_names(const std::vector<Manifest>& manifests) {
   return names;
 }
 
-// The first marker file of `detect` found on the root, or "" when it does not match.
-std::string detect_marker(const DetectSpec& detect, FileSystem& fs) {
+// The marker files of `detect` found on the root; empty when it does not match.
+std::vector<std::string> detect_markers(const DetectSpec& detect, FileSystem& fs) {
   for (const std::string& path : detect.all_files) {
     if (!fs.stat(path)) return {};
   }
+  std::vector<std::string> found;
   for (const std::string& path : detect.any_file) {
-    if (fs.stat(path)) return path;
+    if (fs.stat(path)) found.push_back(path);
   }
-  return detect.any_file.empty() && !detect.all_files.empty() ? detect.all_files.front() : "";
+  if (found.empty() && !detect.any_file.empty()) return {};
+  found.insert(found.end(), detect.all_files.begin(), detect.all_files.end());
+  return found;
 }
 
 const GroupSpec* find_group(const Manifest& manifest, const std::string& id) {
@@ -60,32 +63,39 @@ bool selected(const GroupSpec& group, const PlanOptions& options) {
 
 }  // namespace
 
+std::vector<DetectMatch> detect_platforms(const std::vector<Manifest>& manifests, FileSystem& fs) {
+  std::vector<DetectMatch> matched;
+  for (const Manifest& m : manifests) {
+    std::vector<std::string> markers = detect_markers(m.detect, fs);
+    if (!markers.empty()) matched.push_back(DetectMatch{&m, std::move(markers)});
+  }
+  std::sort(matched.begin(), matched.end(), [](const DetectMatch& a, const DetectMatch& b) {
+    if (a.manifest->detect.priority != b.manifest->detect.priority) {
+      return a.manifest->detect.priority > b.manifest->detect.priority;
+    }
+    return a.manifest->platform < b.manifest->platform;
+  });
+  return matched;
+}
+
 Result<PlatformChoice> choose_platform(const std::vector<Manifest>& manifests, FileSystem& fs,
                                        const std::string& forced) {
   if (!forced.empty()) {
     for (const Manifest& m : manifests) {
-      if (m.platform == forced) return PlatformChoice{&m, "--platform " + forced};
+      if (m.platform == forced) return PlatformChoice{&m, "--platform " + forced, {}};
     }
     auto error = fail("--platform: unknown platform '", forced, "'");
     error.error().hint = "known platforms: " + platform_names(manifests);
     return error;
   }
-  const Manifest* best = nullptr;
-  std::string reason;
-  for (const Manifest& m : manifests) {
-    const std::string marker = detect_marker(m.detect, fs);
-    if (marker.empty()) continue;
-    const bool higher = !best || m.detect.priority > best->detect.priority ||
-                        (m.detect.priority == best->detect.priority && m.platform < best->platform);
-    if (higher) {
-      best = &m;
-      reason = marker + " exists";
-    }
+  std::vector<DetectMatch> matched = detect_platforms(manifests, fs);
+  if (!matched.empty()) {
+    const DetectMatch& best = matched.front();
+    return PlatformChoice{best.manifest, best.markers.front() + " exists", std::move(matched)};
   }
-  if (best) return PlatformChoice{best, reason};
   for (const Manifest& m : manifests) {
     if (m.detect.fallback) {
-      return PlatformChoice{&m, "no platform's markers found; " + m.platform + " is the fallback"};
+      return PlatformChoice{&m, "no platform's markers found; " + m.platform + " is the fallback", {}};
     }
   }
   auto error = fail("cannot tell the platform of ", fs.root(), ": no manifest's markers found");

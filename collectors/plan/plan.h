@@ -70,10 +70,22 @@ struct CollectorPlan {
   SourceMark mark;
 };
 
+// A platform whose detect rules match the root, and the markers found.
+struct DetectMatch {
+  const Manifest* manifest = nullptr;
+  std::vector<std::string> markers;  // the any_file markers found, then the all_files ones
+};
+
 struct PlatformChoice {
   const Manifest* manifest = nullptr;
   std::string reason;  // "/etc/vmware/esx.conf exists" or "--platform esxi"
+  std::vector<DetectMatch> matched;  // every matching platform, the winner first (empty with --platform)
 };
+
+// Every platform whose detect rules match on the root, in precedence order:
+// highest priority first, ties by name. The fallback platform is listed only
+// when its own markers are found.
+std::vector<DetectMatch> detect_platforms(const std::vector<Manifest>& manifests, FileSystem& fs);
 
 struct Plan {
   PlatformChoice platform;

@@ -19,9 +19,18 @@ constexpr std::array<std::string_view, 20> k_keywords = {
     "access_key", "privatekey", "private_key", "licensekey", "license_key", "psk", "communit",
     "userdata"};
 
+// Hardware identifiers: the value after `WORD:` (dmidecode, esxcli hardware
+// platform get, smbiosDump, ipmitool fru, vendor agents' logs: "Serial Number:
+// 7QF2JT3", "Chassis Asset Tag: A-12", "UUID: 4c4c…"), longest words first.
+constexpr std::array<std::string_view, 7> k_identifier_words = {"serial number", "serialnumber", "serial_number",
+                                                                "serial",        "asset tag",    "service tag",
+                                                                "uuid"};
+
 const LiteralSet& prefilter() {
+  // The identifier words come first: a hit with id < k_identifier_words.size() is one.
   static const LiteralSet set = [] {
-    std::vector<std::string> literals(k_keywords.begin(), k_keywords.end());
+    std::vector<std::string> literals(k_identifier_words.begin(), k_identifier_words.end());
+    literals.insert(literals.end(), k_keywords.begin(), k_keywords.end());
     literals.emplace_back("pass");
     literals.emplace_back("pw");
     literals.emplace_back("guestinfo.");
@@ -127,6 +136,31 @@ void mask_option_values(std::string_view line, std::size_t line_begin, std::vect
   }
 }
 
+// The value after an identifier word and ':' (see k_identifier_words), to the
+// end of the line. The word must not continue a longer word on its left or
+// right (`serial8250:`, `serial0.present`), and `UUID` must be the line's first
+// word: dmidecode's system UUID, not a datastore's (`Datastore UUID:`) nor
+// fstab's `UUID=`. One span per line.
+void mask_identifier(std::string_view line, std::size_t line_begin, std::vector<SecretSpan>& spans) {
+  const std::string lowered = ascii_lower(line);
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  for (std::string_view word : k_identifier_words) {
+    for (std::size_t at = lowered.find(word); at != std::string::npos; at = lowered.find(word, at + 1)) {
+      if (at > 0 && alnum(lowered[at - 1])) continue;
+      if (word == "uuid" && lowered.find_first_not_of(" \t") != at) continue;
+      std::size_t colon = at + word.size();
+      while (colon < lowered.size() && lowered[colon] == ' ') ++colon;
+      if (colon >= lowered.size() || lowered[colon] != ':') continue;
+      std::size_t value = colon + 1;
+      while (value < line.size() && (line[value] == ' ' || line[value] == '\t')) ++value;
+      std::size_t stop = line.size();
+      while (stop > value && (line[stop - 1] == '\r' || line[stop - 1] == ' ')) --stop;
+      if (stop > value) spans.push_back(SecretSpan{line_begin + value, line_begin + stop, k_secret_mask});
+      return;
+    }
+  }
+}
+
 void mask_line(std::string_view text, std::size_t line_begin, std::size_t line_end,
                std::vector<SecretSpan>& spans) {
   const std::string_view line = text.substr(line_begin, line_end - line_begin);
@@ -194,19 +228,26 @@ std::vector<SecretSpan> find_secrets(std::string_view text) {
     }
   }
   // 2. Lines with a secret-looking key, outside the key bodies.
+  //    A line whose only hits are identifier words (uuid, serial: common in .vmx
+  //    files) gets only the identifier rule, which is cheap.
   std::vector<SecretSpan> values;
-  std::size_t done = 0;
-  for (const LiteralHit& hit : hits) {
-    if (hit.begin < done) continue;
-    const std::size_t newline = text.rfind('\n', hit.begin);
+  for (std::size_t h = 0; h < hits.size();) {
+    const std::size_t newline = text.rfind('\n', hits[h].begin);
     const std::size_t line_begin = newline == std::string_view::npos ? 0 : newline + 1;
-    std::size_t line_end = text.find('\n', hit.begin);
+    std::size_t line_end = text.find('\n', hits[h].begin);
     if (line_end == std::string_view::npos) line_end = text.size();
-    done = line_end;
+    bool identifier = false;
+    bool secret = false;
+    for (; h < hits.size() && hits[h].begin < line_end; ++h) {
+      (hits[h].id < k_identifier_words.size() ? identifier : secret) = true;
+    }
     const bool in_key = std::any_of(keys.begin(), keys.end(), [&](const SecretSpan& k) {
       return line_begin >= k.begin && line_begin < k.end;
     });
-    if (!in_key) mask_line(text, line_begin, line_end, values);
+    if (in_key) continue;
+    const std::string_view line = text.substr(line_begin, line_end - line_begin);
+    if (identifier) mask_identifier(line, line_begin, values);
+    if (secret) mask_line(text, line_begin, line_end, values);
   }
   // Both, in order, without overlaps (a key body wins).
   std::sort(values.begin(), values.end(), [](const SecretSpan& a, const SecretSpan& b) { return a.begin < b.begin; });

@@ -3,7 +3,10 @@
 // key: value, "key": "value", <key>value</key>, --key value), passwords in
 // URLs (scheme://user:PASSWORD@host), PEM private-key blocks, and base64
 // payloads of .vmx guestinfo.* keys (cloud-init user data carries SSH keys
-// and tokens). Settings about secrets (PasswordAuthentication=no) are kept.
+// and tokens), and hardware identifiers after `Serial Number:`, `Asset Tag:`,
+// `Service Tag:` or a line-leading `UUID:` (dmidecode, esxcli, smbiosDump,
+// ipmitool fru), which name one machine as surely as its host name. Settings about secrets
+// (PasswordAuthentication=no) are kept.
 #pragma once
 
 #include <string>

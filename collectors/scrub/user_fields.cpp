@@ -43,10 +43,22 @@ std::size_t name_end(std::string_view text, std::size_t at) {
   return end;
 }
 
+// A pseudonym of a user, host, VM or word (user-0001): text scrubbed once
+// (a member's source path in manifest.json) is scrubbed again as a document,
+// and `/home/user-0001` must not make `user-0001` a user of its own.
+bool is_name_pseudonym(std::string_view name) {
+  for (std::string_view prefix : {"user-", "host-", "vm-", "word-"}) {
+    if (!name.starts_with(prefix) || name.size() < prefix.size() + 4) continue;
+    const std::string_view digits = name.substr(prefix.size());
+    if (std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
+  }
+  return false;
+}
+
 void add(std::vector<UserField>& out, std::string_view text, std::size_t begin, std::size_t end) {
   if (end <= begin || end - begin < 2) return;
   const std::string_view name = text.substr(begin, end - begin);
-  if (!std::any_of(name.begin(), name.end(), is_alpha) || is_builtin_account(name)) return;
+  if (!std::any_of(name.begin(), name.end(), is_alpha) || is_builtin_account(name) || is_name_pseudonym(name)) return;
   if (std::count(name.begin(), name.end(), '.') >= 2) return;  // a host name (machine account), not a person
   if (!out.empty() && out.back().end > begin) return;
   out.push_back(UserField{begin, end});

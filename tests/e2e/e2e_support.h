@@ -172,6 +172,27 @@ inline fs::path find_one(const fs::path& dir, const std::string& suffix) {
   return found;
 }
 
+inline std::string ascii_lowered(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : static_cast<char>(c); });
+  return text;
+}
+
+// Every planted value found (ASCII case folded) in a member's name or contents,
+// as "member: value" or "name member: value".
+inline std::vector<std::string> leaks(const Bundle& bundle, const std::vector<std::string>& planted) {
+  std::vector<std::string> found;
+  for (const auto& [path, member] : bundle.members) {
+    const std::string name = ascii_lowered(path);
+    const std::string content = ascii_lowered(member.content + member.link_target);
+    for (const std::string& value : planted) {
+      if (name.find(ascii_lowered(value)) != std::string::npos) found.push_back("name " + path + ": " + value);
+      if (content.find(ascii_lowered(value)) != std::string::npos) found.push_back(path + ": " + value);
+    }
+  }
+  return found;
+}
+
 // Items of manifest.json whose source is `source`.
 inline std::vector<nlohmann::json> items_for(const Bundle& bundle, const std::string& source) {
   std::vector<nlohmann::json> out;

@@ -23,10 +23,16 @@
 //   themselves (the name every syslog line carries, the DNS domain an ifcfg log
 //   shows, the VMs a report says are registered). They are written with `overlay()`;
 //   everything else is a real file, byte for byte.
+// - Platform roots: the vCenter, Workstation VM and guest-tools files are also placed
+//   where the vcenter, workstation and guest manifests read them (the markers of the
+//   platform overlaid), and their parsing shape is checked after scrubbing: a member
+//   has the same lines, and every line of the shape (`key = "value"` of a .vmx, the
+//   timestamp prefix of a log) still has it (`check_parses`).
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <functional>
+#include <regex>
 #include <set>
 
 #include "e2e_support.h"
@@ -543,6 +549,67 @@ void check_guestinfo_masked(const std::string& real_vmx, const std::vector<Text>
   CHECK(payloads == 2);
 }
 
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The real file still parses after scrubbing: some member (its path may hold
+// pseudonyms) has as many lines, and each line has `shape` exactly when the
+// original's line has it. For a .vmx, the keys must also be the same, in order.
+void check_parses(const Bundle& bundle, const std::string& real, const std::string& shape, bool same_keys = false) {
+  const std::regex line_shape(shape);
+  const std::vector<std::string> original = lines_of(read_file(k_real / real));
+  auto key_of = [](const std::string& line) { return line.substr(0, line.find(" = ")); };
+  int shaped = 0;
+  for (const std::string& line : original) shaped += std::regex_search(line, line_shape) ? 1 : 0;
+  REQUIRE_MESSAGE(shaped > 0, real << ": no line of the expected shape in the original");
+  for (const auto& [path, member] : bundle.members) {
+    const std::vector<std::string> lines = lines_of(member.content);
+    if (lines.size() != original.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; same && i < lines.size(); ++i) {
+      const bool had = std::regex_search(original[i], line_shape);
+      same = had == std::regex_search(lines[i], line_shape) && (!same_keys || !had || key_of(lines[i]) == key_of(original[i]));
+    }
+    if (same) return;
+  }
+  FAIL_CHECK(real << ": no member keeps its " << original.size() << " lines and their shape");
+}
+
+// The shapes: a .vmx `key = "value"` line, and the timestamps vmware.log, vpxd and vmon lines start with.
+const std::string k_vmx_line = R"(^[A-Za-z0-9_.:|-]+ = "[^"]*"\r?$)";
+const std::string k_log_line = R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d))";
+
+// The /etc of openshiftrunner1 (overlay): name from every syslog line, domain and DNS
+// servers from its ifcfg log, the user whose session the log shows.
+void openshiftrunner_etc(Root& root) {
+  root.linux_etc("CentOS Linux", "openshiftrunner1",
+                 "gdm:x:42:42::/var/lib/gdm:/sbin/nologin\n"
+                 "soporte.bizware:x:1000:1000::/home/soporte.bizware:/bin/bash\n");
+  root.overlay("/etc/resolv.conf", "search stomas.cst\nnameserver 192.168.130.6\nnameserver 192.168.130.17\n");
+}
+
+// The Workstation and Player VMs' files (.vmx, .vmxf, vmware.log), each VM in a
+// directory of `base` named after its displayName; Richard's VM has only its log.
+void place_hosted_vms(Root& root, const std::string& base) {
+  root.place({"vm/Dogecoin P2Pool.vmx", base + "Dogecoin P2Pool/Dogecoin P2Pool.vmx", values_vmx_dogecoin,
+              known_leaks_vmx_dogecoin});
+  root.place({"vm/Dogecoin P2Pool.vmxf", base + "Dogecoin P2Pool/Dogecoin P2Pool.vmxf", values_vmxf_dogecoin,
+              known_leaks_vmxf_dogecoin});
+  root.place({"vm/dogecoin_vmware.log", base + "Dogecoin P2Pool/vmware.log", values_log_dogecoin,
+              known_leaks_log_dogecoin});
+  root.place({"vm/Windows 10.vmx", base + "Windows 10/Windows 10.vmx", values_vmx_windows10, known_leaks_vmx_windows10});
+  root.place({"vm/alexuslee90_vmware.log", base + "Windows 10/vmware.log", values_log_alexuslee90,
+              known_leaks_log_alexuslee90});
+  root.place({"vm/CentOS 7 64 位.vmx", base + "hh/CentOS 7 64 位.vmx", values_vmx_hh, known_leaks_vmx_hh});
+  root.place({"vm/vinci230_vmware.log", base + "hh/vmware.log", values_log_vinci230, known_leaks_log_vinci230});
+  root.place({"vm/richardlarbimensah_vmware.log", base + "Richard's Liver Server 1/vmware.log", values_log_richard,
+              known_leaks_log_richard});
+}
+
 int members_under(const Bundle& bundle, const std::string& prefix) {
   return static_cast<int>(std::count_if(bundle.members.begin(), bundle.members.end(),
                                         [&](const auto& m) { return m.first.starts_with(prefix); }));
@@ -568,19 +635,7 @@ TEST_CASE("real samples: ESXi n294-esxi-ht-04 with ENS diagnostics, vSAN and Wor
   root.place({"vm/standard5gc-htnp-b9f7d6d9b-z574b.vmx",
               d + "/standard5gc-htnp-b9f7d6d9b-z574b/standard5gc-htnp-b9f7d6d9b-z574b.vmx", values_vmx_z574b,
               known_leaks_vmx_z574b});
-  root.place({"vm/Dogecoin P2Pool.vmx", d + "/Dogecoin P2Pool/Dogecoin P2Pool.vmx", values_vmx_dogecoin,
-              known_leaks_vmx_dogecoin});
-  root.place({"vm/Dogecoin P2Pool.vmxf", d + "/Dogecoin P2Pool/Dogecoin P2Pool.vmxf", values_vmxf_dogecoin,
-              known_leaks_vmxf_dogecoin});
-  root.place({"vm/dogecoin_vmware.log", d + "/Dogecoin P2Pool/vmware.log", values_log_dogecoin,
-              known_leaks_log_dogecoin});
-  root.place({"vm/Windows 10.vmx", d + "/Windows 10/Windows 10.vmx", values_vmx_windows10, known_leaks_vmx_windows10});
-  root.place({"vm/alexuslee90_vmware.log", d + "/Windows 10/vmware.log", values_log_alexuslee90,
-              known_leaks_log_alexuslee90});
-  root.place({"vm/CentOS 7 64 位.vmx", d + "/hh/CentOS 7 64 位.vmx", values_vmx_hh, known_leaks_vmx_hh});
-  root.place({"vm/vinci230_vmware.log", d + "/hh/vmware.log", values_log_vinci230, known_leaks_log_vinci230});
-  root.place({"vm/richardlarbimensah_vmware.log", d + "/Richard's Liver Server 1/vmware.log", values_log_richard,
-              known_leaks_log_richard});
+  place_hosted_vms(root, d + "/");
 
   check_root(root, {}, [](const Bundle& bundle, const std::vector<Text>& corpus) {
     CHECK(bundle.manifest["platform"]["name"] == "esxi");
@@ -610,12 +665,7 @@ TEST_CASE("real samples: ESXi PTRS-ESXi-D02 with a support analysis of its bundl
 TEST_CASE("real samples: Linux openshiftrunner1 (CentOS 7 VM) with guest tools logs") {
   if (!real_samples_present()) return;
   Root root;
-  // overlay: name from every syslog line, domain and DNS servers from its ifcfg log,
-  // the user whose session the log shows
-  root.linux_etc("CentOS Linux", "openshiftrunner1",
-                 "gdm:x:42:42::/var/lib/gdm:/sbin/nologin\n"
-                 "soporte.bizware:x:1000:1000::/home/soporte.bizware:/bin/bash\n");
-  root.overlay("/etc/resolv.conf", "search stomas.cst\nnameserver 192.168.130.6\nnameserver 192.168.130.17\n");
+  openshiftrunner_etc(root);
   root.place({"linux/logssrv_messages", "/var/log/messages", values_logssrv_messages, known_leaks_logssrv_messages});
   root.place({"linux/logssrv_secure-20211101", "/var/log/secure-20211101", values_logssrv_secure,
               known_leaks_logssrv_secure});
@@ -691,6 +741,102 @@ TEST_CASE("real samples: vCenter logs on a Linux root") {
                 known_leaks_vmon_803});
     check_root(root, known_verify_findings_vcenter_chang);
   }
+}
+
+TEST_CASE("real samples: vCenter logs where the vcenter platform reads them") {
+  if (!real_samples_present()) return;
+  auto vcenter_root = [](Root& root, const std::string& pnid) {
+    root.linux_etc("VMware Photon OS", pnid, "");
+    root.overlay("/etc/vmware-vpx/vpxd.cfg", "<config><vpxd><das/></vpxd></config>\n");
+    root.overlay("/usr/lib/vmware-vmon/vmon-cli", "");
+  };
+  SUBCASE("vcenter.resnick-tech.com") {
+    Root root;
+    vcenter_root(root, "vcenter.resnick-tech.com");
+    root.place({"vcenter/test-format-common.log", "/var/log/messages", values_format_common,
+                known_leaks_format_common});
+    root.place({"vcenter/logfile_vpxd.0", "/var/log/vmware/vpxd/vpxd.log", values_vpxd, known_leaks_vpxd});
+    root.place({"vcenter/logfile_vmw_log.0", "/var/log/vmware/vpxd/vpxd-1.log", {}, {}, true});
+    root.place({"vcenter/vmon-703-20395099-unhealthy.log", "/var/log/vmware/vmon/vmon.log", {}, {}});
+    check_root(root, known_verify_findings_vcenter_resnick, [](const Bundle& bundle, const std::vector<Text>&) {
+      // KNOWN ENGINE BEHAVIOUR: the appliance's short host name is `vcenter`, so the
+      // quoted platform name in manifest.json ("name": "vcenter") is replaced like any
+      // quoted host name; the vcenter manifest's own members show the platform instead.
+      CHECK(bundle.manifest["platform"]["name"] != "linux");
+      CHECK(bundle.members.contains("var/log/vmware/vpxd/vpxd.log"));
+      CHECK(bundle.members.contains("var/log/vmware/vmon/vmon.log"));
+      check_parses(bundle, "vcenter/logfile_vpxd.0", k_log_line);
+      check_parses(bundle, "vcenter/vmon-703-20395099-unhealthy.log", k_log_line);
+    });
+  }
+  SUBCASE("vc.chang.wcp") {
+    Root root;
+    vcenter_root(root, "vc.chang.wcp");
+    root.place({"vcenter/vmon-803-24022515-healthy.log", "/var/log/vmware/vmon/vmon.log", values_vmon_803,
+                known_leaks_vmon_803});
+    check_root(root, known_verify_findings_vcenter_chang, [](const Bundle& bundle, const std::vector<Text>&) {
+      CHECK(bundle.manifest["platform"]["name"] == "vcenter");
+      check_parses(bundle, "vcenter/vmon-803-24022515-healthy.log", k_log_line);
+    });
+  }
+}
+
+TEST_CASE("real samples: Workstation and Player VMs found through a user's inventory") {
+  if (!real_samples_present()) return;
+  Root root;
+  // overlay: a Workstation host whose user lists the VMs in inventory.vmls (the
+  // display names are each .vmx's own; the log-only VM is named by its directory)
+  root.linux_etc("Ubuntu", "ws-real-01", "wsuser:x:1000:1000::/home/wsuser:/bin/bash\n");
+  root.overlay("/usr/lib/vmware/bin/vmware-vmx", "");
+  const std::string vms = "/home/wsuser/vmware/";
+  root.overlay("/home/wsuser/.vmware/inventory.vmls",
+               ".encoding = \"UTF-8\"\n"
+               "vmlist1.config = \"" + vms + "Dogecoin P2Pool/Dogecoin P2Pool.vmx\"\n"
+               "vmlist2.config = \"" + vms + "Windows 10/Windows 10.vmx\"\n"
+               "vmlist3.config = \"" + vms + "hh/CentOS 7 64 \xe4\xbd\x8d.vmx\"\n"
+               "vmlist4.config = \"" + vms + "Richard's Liver Server 1/Richard's Liver Server 1.vmx\"\n"
+               "vmlist4.DisplayName = \"Richard's Liver Server 1\"\n"
+               "vmlist5.config = \"/srv/vms/standard5gc-htnp-b9f7d6d9b-dgf66/standard5gc-htnp-b9f7d6d9b-dgf66.vmx\"\n");
+  place_hosted_vms(root, vms);
+  root.place({"vm/standard5gc-htnp-b9f7d6d9b-dgf66.vmx",
+              "/srv/vms/standard5gc-htnp-b9f7d6d9b-dgf66/standard5gc-htnp-b9f7d6d9b-dgf66.vmx", values_vmx_dgf66,
+              known_leaks_vmx_dgf66});
+  check_root(root, {}, [](const Bundle& bundle, const std::vector<Text>& corpus) {
+    CHECK(bundle.manifest["platform"]["name"] == "workstation");
+    CHECK(members_under(bundle, "home/") == 9);  // inventory.vmls and the 8 VM files under the user's home
+    CHECK(members_under(bundle, "srv/vms/") == 1);
+    check_guestinfo_masked("vm/standard5gc-htnp-b9f7d6d9b-dgf66.vmx", corpus);
+    for (const char* vmx : {"vm/Dogecoin P2Pool.vmx", "vm/Windows 10.vmx", "vm/CentOS 7 64 位.vmx",
+                            "vm/standard5gc-htnp-b9f7d6d9b-dgf66.vmx"}) {
+      check_parses(bundle, vmx, k_vmx_line, true);
+    }
+    for (const char* log : {"vm/dogecoin_vmware.log", "vm/alexuslee90_vmware.log", "vm/vinci230_vmware.log",
+                            "vm/richardlarbimensah_vmware.log"}) {
+      check_parses(bundle, log, k_log_line);
+    }
+  });
+}
+
+TEST_CASE("real samples: open-vm-tools logs where the guest platform reads them") {
+  if (!real_samples_present()) return;
+  Root root;
+  openshiftrunner_etc(root);
+  root.overlay("/usr/bin/vmtoolsd", "");
+  root.overlay("/etc/vmware-tools/tools.conf", "[logging]\nlog = true\n");
+  root.place({"linux/logssrv_secure-20211101", "/var/log/secure-20211101", values_logssrv_secure,
+              known_leaks_logssrv_secure});
+  // two guests' tools logs in the places open-vm-tools and the old tools write them;
+  // nothing personal in them: they must come back byte for byte
+  root.place({"guest/logssrv_vmware-vmsvc.log", "/var/log/vmware-vmsvc-root.log", {}, {}, true});
+  root.place({"guest/logssrv_vmware-vgauthsvc.log.0", "/var/log/vmware-vgauthsvc.log.0", {}, {}, true});
+  root.place({"guest/daybreak_vmware-vmsvc.log", "/var/log/vmware-vmsvc.log", {}, {}, true});
+  root.place({"guest/vmware-install.log", "/var/log/vmware-install.log", {}, {}, true});
+  root.place({"guest/vmware-tools-upgrader.log", "/var/log/vmware-tools-upgrader.log", {}, {}, true});
+  check_root(root, {}, [](const Bundle& bundle, const std::vector<Text>&) {
+    CHECK(bundle.manifest["platform"]["name"] == "guest");
+    CHECK(bundle.members.contains("etc/vmware-tools/tools.conf"));
+    CHECK(bundle.members.contains("var/log/secure-20211101"));  // the linux content it includes
+  });
 }
 
 }  // TEST_SUITE

@@ -263,8 +263,8 @@ TEST_SUITE("unit") {
         {"an unknown take",
          "inventory:\n"
          "  - { category: host, glob: /etc/hosts, take: lines }\n",
-         "manifests/x.yaml:3:47: 'take' must be one of line, key, hosts, resolv, passwd, dir_name, xml_element, "
-         "user_fields, got 'lines'"},
+         "manifests/x.yaml:3:47: 'take' must be one of line, key, hosts, resolv, passwd, dir_name, path_names, "
+         "xml_element, user_fields, got 'lines'"},
         {"user_fields for another category",
          "inventory:\n"
          "  - { category: host, glob: /var/log/auth.log, take: user_fields }\n",

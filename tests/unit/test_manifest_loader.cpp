@@ -83,7 +83,7 @@ const BrokenCase k_broken[] = {
      "  - id: Logs:Host\n"
      "    files: [/var/log/*.log]\n",
      "manifests/x.yaml:1:1: unknown key 'platfrom' in manifest (did you mean 'platform'?)",
-     "known keys: platform, description, detect, forbid, inventory, groups, tracked, history, cores"},
+     "known keys: platform, description, include, detect, forbid, inventory, groups, tracked, history, cores"},
     {"an unknown top-level key like no known one",
      "platform: esxi\n"
      "version: 2\n"
@@ -595,6 +595,139 @@ TEST_SUITE("unit") {
     REQUIRE(esxi.has_value());
     REQUIRE(other.has_value());
     CHECK(check_unique_platforms({*esxi, *other}).has_value());
+  }
+
+  // A set of manifests from (source, yaml) pairs; each must load.
+  std::vector<Manifest> load_set(const std::vector<std::pair<std::string, std::string>>& files) {
+    std::vector<Manifest> out;
+    for (const auto& [source, yaml] : files) {
+      auto manifest = load_manifest(yaml, source);
+      REQUIRE_MESSAGE(manifest.has_value(), (manifest ? "" : manifest.error().message));
+      out.push_back(std::move(*manifest));
+    }
+    return out;
+  }
+
+  const Manifest& platform_of(const std::vector<Manifest>& manifests, const std::string& name) {
+    const auto it = std::find_if(manifests.begin(), manifests.end(), [&](const Manifest& m) { return m.platform == name; });
+    REQUIRE(it != manifests.end());
+    return *it;
+  }
+
+  const char* const k_base = "platform: base\n"
+                             "detect: {any_file: [/etc/os-release]}\n"
+                             "forbid: [/etc/shadow]\n"
+                             "inventory:\n"
+                             "  - { category: host, glob: /etc/hostname, take: line }\n"
+                             "tracked:\n"
+                             "  - { area: network, glob: /etc/hosts }\n"
+                             "history:\n"
+                             "  - { area: packages, glob: /var/log/dpkg.log, format: dpkg }\n"
+                             "cores: [/var/crash/*]\n"
+                             "groups:\n"
+                             "  - id: Logs:System\n"
+                             "    files: [/var/log/syslog]\n";
+
+  TEST_CASE("an included manifest's content comes first, then the including one's own") {
+    std::vector<Manifest> set = load_set({{"m/base.yaml", k_base},
+                                          {"m/guest.yaml", "platform: guest\n"
+                                                           "include: [base]\n"
+                                                           "detect: {any_file: [/etc/vmware-tools]}\n"
+                                                           "forbid: [/etc/vmware-tools/*.key]\n"
+                                                           "inventory:\n"
+                                                           "  - { category: vm, glob: /etc/vmname, take: line }\n"
+                                                           "cores: [/var/lib/open-vm-tools/core*]\n"
+                                                           "groups:\n"
+                                                           "  - id: Logs:Tools\n"
+                                                           "    files: [/var/log/vmware-vmsvc*.log]\n"}});
+    REQUIRE(resolve_includes(set).has_value());
+    const Manifest& guest = platform_of(set, "guest");
+    REQUIRE(guest.groups.size() == 2);
+    CHECK(guest.groups[0].id == "Logs:System");
+    CHECK(guest.groups[0].mark.file == "m/base.yaml");
+    CHECK(guest.groups[1].id == "Logs:Tools");
+    REQUIRE(guest.forbid.size() == 2);
+    CHECK(guest.forbid[0].glob == "/etc/shadow");
+    CHECK(guest.forbid[1].glob == "/etc/vmware-tools/*.key");
+    REQUIRE(guest.inventory.size() == 2);
+    CHECK(guest.inventory[0].glob == "/etc/hostname");
+    CHECK(guest.inventory[1].glob == "/etc/vmname");
+    CHECK(guest.tracked.size() == 1);
+    CHECK(guest.history.size() == 1);
+    REQUIRE(guest.cores.size() == 2);
+    CHECK(guest.cores[0].glob == "/var/crash/*");
+    // detect and description stay the including manifest's own
+    CHECK(guest.detect.any_file == std::vector<std::string>{"/etc/vmware-tools"});
+    // the included manifest itself is unchanged
+    CHECK(platform_of(set, "base").groups.size() == 1);
+  }
+
+  TEST_CASE("includes are transitive and a shared include is merged once") {
+    std::vector<Manifest> set = load_set({{"m/base.yaml", k_base},
+                                          {"m/mid.yaml", "platform: mid\ninclude: [base]\n"
+                                                         "groups:\n  - id: Mid:A\n    files: [/a]\n"},
+                                          {"m/side.yaml", "platform: side\ninclude: [base]\n"},
+                                          {"m/top.yaml", "platform: top\ninclude: [mid, side]\n"
+                                                         "groups:\n  - id: Top:A\n    files: [/t]\n"}});
+    REQUIRE(resolve_includes(set).has_value());
+    const Manifest& top = platform_of(set, "top");
+    std::vector<std::string> ids;
+    for (const GroupSpec& g : top.groups) ids.push_back(g.id);
+    CHECK(ids == std::vector<std::string>{"Logs:System", "Mid:A", "Top:A"});
+    // a manifest made only of includes needs no groups of its own
+    CHECK(platform_of(set, "side").groups.size() == 1);
+  }
+
+  TEST_CASE("a broken include names the manifest and the include's line") {
+    struct IncludeCase {
+      const char* what;
+      std::vector<std::pair<std::string, std::string>> files;
+      const char* message;
+    };
+    const IncludeCase cases[] = {
+        {"an unknown platform",
+         {{"m/base.yaml", k_base}, {"m/guest.yaml", "platform: guest\ninclude: [linx]\n"}},
+         "m/guest.yaml:2:11: include: no manifest for platform 'linx' (known: base, guest)"},
+        {"a manifest including itself",
+         {{"m/a.yaml", "platform: a\ninclude: [a]\n"}},
+         "m/a.yaml:2:11: include cycle: a -> a"},
+        {"a cycle through two manifests",
+         {{"m/a.yaml", "platform: a\ninclude: [b]\n"}, {"m/b.yaml", "platform: b\ninclude:\n  - a\n"}},
+         "m/b.yaml:3:5: include cycle: a -> b -> a"},
+        {"a group id defined in both",
+         {{"m/base.yaml", k_base},
+          {"m/g.yaml", "platform: g\ninclude: [base]\ngroups:\n  - id: Logs:System\n    files: [/x]\n"}},
+         "m/g.yaml:4:5: group id 'Logs:System' is also defined by an included manifest (m/base.yaml:12)"},
+    };
+    for (const IncludeCase& c : cases) {
+      CAPTURE(std::string(c.what));
+      std::vector<Manifest> set = load_set(c.files);
+      auto ok = resolve_includes(set);
+      REQUIRE_FALSE(ok.has_value());
+      CHECK(ok.error().message == std::string(c.message));
+    }
+  }
+
+  TEST_CASE("include must be a list of platform names, and groups are required without it") {
+    auto scalar = load_manifest("platform: g\ninclude: linux\n", k_source);
+    REQUIRE_FALSE(scalar.has_value());
+    CHECK(scalar.error().message == "manifests/x.yaml:2:10: 'include' must be a list of platform names");
+    auto bad_name = load_manifest("platform: g\ninclude: [Linux!]\n", k_source);
+    REQUIRE_FALSE(bad_name.has_value());
+    CHECK(bad_name.error().message == "manifests/x.yaml:2:11: 'include' names a platform ([a-z0-9_-]+), got 'Linux!'");
+    CHECK_FALSE(load_manifest("platform: g\n", k_source).has_value());
+  }
+
+  TEST_CASE("the built-in guest manifest includes linux's groups") {
+    auto manifests = load_builtin_manifests();
+    REQUIRE(manifests.has_value());
+    const Manifest& guest = platform_of(*manifests, "guest");
+    const Manifest& linux_manifest = platform_of(*manifests, "linux");
+    for (const GroupSpec& group : linux_manifest.groups) {
+      CAPTURE(group.id);
+      CHECK(std::any_of(guest.groups.begin(), guest.groups.end(), [&](const GroupSpec& g) { return g.id == group.id; }));
+    }
+    CHECK(guest.groups.size() > linux_manifest.groups.size());
   }
 }
 

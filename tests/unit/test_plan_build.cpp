@@ -154,6 +154,39 @@ TEST_SUITE("unit") {
     CHECK(choice->reason == "/bin/beta exists");
   }
 
+  TEST_CASE("every matching platform is listed with all its markers, in precedence order") {
+    const std::vector<Manifest> manifests = detection_manifests();
+    MemoryFileSystem fs;
+    fs.add_file("/etc/alpha-release", "");
+    fs.add_file("/etc/beta.conf", "");
+    fs.add_file("/bin/beta", "");
+    fs.add_file("/etc/os-release", "");
+    fs.add_file("/etc/delta", "");  // all_files incomplete: delta does not match
+    const std::vector<DetectMatch> matched = detect_platforms(manifests, fs);
+    REQUIRE(matched.size() == 3);
+    CHECK(matched[0].manifest->platform == "beta");
+    CHECK(matched[0].markers == std::vector<std::string>{"/etc/beta.conf", "/bin/beta"});
+    CHECK(matched[1].manifest->platform == "alpha");
+    CHECK(matched[2].manifest->platform == "linux");
+    CHECK(matched[2].markers == std::vector<std::string>{"/etc/os-release"});
+
+    auto choice = choose_platform(manifests, fs, "");
+    REQUIRE(choice.has_value());
+    CHECK(choice->reason == "/etc/beta.conf exists");
+    REQUIRE(choice->matched.size() == 3);
+    CHECK(choice->matched[0].manifest == choice->manifest);
+    // all_files markers are reported too
+    fs.add_file("/etc/delta.d/conf", "");
+    const std::vector<DetectMatch> with_delta = detect_platforms(manifests, fs);
+    REQUIRE(with_delta.size() == 4);
+    CHECK(with_delta[0].manifest->platform == "delta");
+    CHECK(with_delta[0].markers == std::vector<std::string>{"/etc/delta", "/etc/delta.d/conf"});
+    // --platform: nothing is detected
+    auto forced = choose_platform(manifests, fs, "alpha");
+    REQUIRE(forced.has_value());
+    CHECK(forced->matched.empty());
+  }
+
   TEST_CASE("a tie in priority is broken by the platform name") {
     auto zeta = load_manifest("platform: zeta\ndetect: { any_file: [/marker], priority: 5 }\n"
                               "groups: [{ id: A:B, files: [/x] }]\n", "zeta.yaml");

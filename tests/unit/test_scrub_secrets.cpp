@@ -115,6 +115,40 @@ TEST_SUITE("unit") {
     });
   }
 
+  TEST_CASE("hardware serial numbers, asset tags and the system UUID are masked") {
+    check_cases({
+        // dmidecode
+        {"System Information\n\tManufacturer: Dell Inc.\n\tSerial Number: 7QF2JT3\n\tUUID: 4c4c4544-0051-4610-8032-b7c04f4a5433\n",
+         "System Information\n\tManufacturer: Dell Inc.\n\tSerial Number: ********\n\tUUID: ********\n"},
+        {"\tAsset Tag: ACME-00042\r\n", "\tAsset Tag: ********\r\n"},
+        {"Chassis Information\n\tSerial Number: CZ 1234 ABC  \n", "Chassis Information\n\tSerial Number: ********  \n"},
+        // esxcli hardware platform get, smbiosDump, ipmitool fru
+        {"   Enclosure Serial Number: 7QF2JT3", "   Enclosure Serial Number: ********"},
+        {"    Serial: \"7QF2JT3\"", "    Serial: ********"},
+        {" Product Serial        : 7QF2JT3", " Product Serial        : ********"},
+        {"Service Tag: 7QF2JT3", "Service Tag: ********"},
+        {"SerialNumber: 7QF2JT3", "SerialNumber: ********"},
+        // in log lines, after a timestamp and other words
+        {"2024-05-14 08:00:00 Service Tag: 7QF2JT3", "2024-05-14 08:00:00 Service Tag: ********"},
+        {"2024-05-14 08:00:00 iLO reports chassis serial number: CZ1234", "2024-05-14 08:00:00 iLO reports chassis serial number: ********"},
+        {"usb 1-1: SerialNumber: 0123456789AB", "usb 1-1: SerialNumber: ********"},
+    });
+  }
+
+  TEST_CASE("lines that only mention serials or UUIDs are not identifier lines") {
+    check_cases({
+        {"serial0.present = \"TRUE\"", "serial0.present = \"TRUE\""},
+        {"uuid.bios = \"56 4d 9a\"", "uuid.bios = \"56 4d 9a\""},
+        {"UUID=0a1b2c3d /boot ext4 defaults 0 2", "UUID=0a1b2c3d /boot ext4 defaults 0 2"},
+        {"   Datastore UUID: 5f1e2d3c-aaaa", "   Datastore UUID: 5f1e2d3c-aaaa"},
+        {"2024-05-14T08:20:00Z kernel: serial8250: ttyS0 at I/O 0x3f8",
+         "2024-05-14T08:20:00Z kernel: serial8250: ttyS0 at I/O 0x3f8"},
+        {"{\"uuid\": \"4c4c\"}", "{\"uuid\": \"4c4c\"}"},
+        {"2024-05-14T08:00:00Z vpxd: VM uuid: 4c4c", "2024-05-14T08:00:00Z vpxd: VM uuid: 4c4c"},
+        {"serial0.fileName = \"/tmp/x\"", "serial0.fileName = \"/tmp/x\""},
+    });
+  }
+
   TEST_CASE("guestinfo keys are masked when they carry a payload, not when short and plain") {
     check_cases({
         {"guestinfo.userdata = \"I2Nsb3VkLWNvbmZpZwpwYXNzd29yZDogcGFzc3cwcmQK\"",

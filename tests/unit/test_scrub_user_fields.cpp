@@ -61,6 +61,13 @@ TEST_SUITE("unit") {
     }
   }
 
+  TEST_CASE("pseudonyms in fields are not users again (text scrubbed twice stays the same)") {
+    CHECK(names("/home/user-0001/.vmware/preferences").empty());
+    CHECK(names("user=user-0042 host=host-0001").empty());
+    CHECK(names("C:\\Users\\vm-0003\\x").empty());
+    CHECK(names("/home/user-01/x") == std::vector<std::string>{"user-01"});  // not a pseudonym's shape
+  }
+
   TEST_CASE("look-alikes are left alone") {
     for (const std::string text :
          {"users: 12 sessions", "userid 1000", "user session opened", "the user cancelled the task",
