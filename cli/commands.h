@@ -11,6 +11,7 @@ int run_verify(const RawOptions& raw);
 int run_unscrub(const RawOptions& raw);
 int run_scrub(const RawOptions& raw);
 int run_baseline(const RawOptions& raw);
+int run_inspect(const RawOptions& raw);
 
 // Prints "vmsupport: error: ..." (and the hint) to stderr.
 void print_error(const Error& error);

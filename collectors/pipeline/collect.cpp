@@ -10,6 +10,8 @@
 #include "kinds/host_facts.h"
 #include "manifest/loader.h"
 #include "pipeline/executor.h"
+#include "report/report_model.h"
+#include "report/run_report.h"
 #include "scrub/scrubber.h"
 
 namespace vmsupport {
@@ -34,9 +36,12 @@ std::string bundle_name(const CollectOptions& options, const HostFacts& host, co
   return name + hostname + "-" + format_compact_utc(when);
 }
 
-// Adds a document through the shared add_document, keeping its record.
+// Adds a document through the shared add_document, keeping its record (and,
+// for the report, its content when index.html reads it).
 Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer,
-                          const std::string& path, std::string content) {
+                          const std::string& path, std::string content,
+                          std::map<std::string, std::string>* report_documents = nullptr) {
+  if (report_documents && wanted_for_report(path)) (*report_documents)[path] = content;
   auto document = vmsupport::add_document(scrubber, writer, path, std::move(content));
   if (!document) return std::unexpected(document.error());
   record.items.push_back(std::move(*document));
@@ -47,12 +52,15 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
                            const RunLog& log, const std::optional<ChangeReport>& changes, const CoreReport& cores,
                            const CoresOptions& core_options) {
   Scrubber& scrubber = *scrub.scrubber;
+  std::map<std::string, std::string> read_by_report;
   if (changes) {
     for (auto& [path, content] : change_members(*changes)) {
-      if (auto ok = add_document(record, scrubber, writer, path, std::move(content)); !ok) return ok;
+      if (auto ok = add_document(record, scrubber, writer, path, std::move(content), &read_by_report); !ok) return ok;
     }
   }
-  if (auto ok = add_document(record, scrubber, writer, "cores/cores.json", render_cores_json(cores, core_options)); !ok) {
+  if (auto ok = add_document(record, scrubber, writer, "cores/cores.json", render_cores_json(cores, core_options),
+                              &read_by_report);
+      !ok) {
     return ok;
   }
   for (const CoreFinding& core : cores.cores) {
@@ -67,9 +75,11 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
   if (auto ok = add_document(record, scrubber, writer, "vmsupport.log", log.captured()); !ok) return ok;
   if (scrub.content) {
     const std::string report = render_scrub_report(scrub.content->report());
-    if (auto ok = add_document(record, scrubber, writer, "scrub-report.json", report); !ok) return ok;
+    if (auto ok = add_document(record, scrubber, writer, "scrub-report.json", report, &read_by_report); !ok) return ok;
   }
   if (auto ok = add_document(record, scrubber, writer, "README.txt", render_readme(record)); !ok) return ok;
+  const std::string page = render_run_report(record, read_by_report);
+  if (auto ok = add_document(record, scrubber, writer, "index.html", page); !ok) return ok;
   return add_document(record, scrubber, writer, "manifest.json", render_manifest_json(record));
 }
 
@@ -166,7 +176,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
     (*writer)->abort();
     return failed(k_exit_no_bundle, Error{"interrupted: no bundle written (the partial file was removed)", {}, 0});
   }
-  // 10. Add changes/, cores/, vmsupport.log, scrub-report.json, README.txt and manifest.json.
+  // 10. Add changes/, cores/, vmsupport.log, scrub-report.json, README.txt, index.html and manifest.json.
   if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, options.cores); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
