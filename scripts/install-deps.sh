@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev nettle-dev libzstd-dev libhyperscan-dev
   libdtl-dev liblzma-dev liblz4-dev zlib1g-dev gdb
   tar gzip zstd coreutils procps
+  chromium  # the headless browser test of index.html (tests/e2e/report_chromium.sh)
 )
 missing=()
 for p in "${packages[@]}"; do
