@@ -3,6 +3,7 @@
 // status is written out, diff lines keep their + and -).
 #include "report/html.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <spdlog/fmt/fmt.h>
 
@@ -40,7 +41,7 @@ std::string seconds(double s) { return s < 10 ? fmt::format("{:.2f} s", s) : fmt
 // The status as a word with a sign, in a badge coloured by its class.
 std::string status_badge(std::string_view status) {
   const int rank = status_rank(status);
-  const char* sign = rank <= 1 ? "\u2717 " : rank == 2 ? "\u25D1 " : rank == 3 ? "\u2013 " : rank == 4 ? "\u2713 " : "";
+  const char* sign = rank <= 1 ? "\u2717 " : rank == 2 ? "\u25D1 " : rank == 3 ? "\u2713 " : rank == 4 ? "\u2013 " : "";
   const std::string word = status == "timed_out" ? "timed out" : std::string(status);
   return "<span class=\"badge s-" + html_escape(status) + "\">" + sign + html_escape(word) + "</span>";
 }
@@ -94,7 +95,7 @@ void run_section(Page& page, const ReportModel& m) {
   page.raw("<tr><th scope=\"row\">Scrubbing</th><td>");
   page.raw(m.scrubbed ? "<span class=\"badge s-ok\">\u2713 scrubbed</span> "
                       : "<span class=\"badge s-failed\">\u2717 not scrubbed</span> ");
-  page.text(m.scrub);
+  page.text(m.scrub.starts_with("scrubbed: ") ? m.scrub.substr(10) : m.scrub);
   page.raw("</td></tr>\n");
   if (!m.kept.empty()) {
     std::string kept;
@@ -104,12 +105,38 @@ void run_section(Page& page, const ReportModel& m) {
   page.raw("</table>\n");
   if (!m.options.empty()) {
     page.raw("<h3>Options</h3>\n<table class=\"facts options\">\n");
-    for (const auto& [name, value] : m.options) row(page, "--" + name, value);
+    for (const auto& [name, value] : m.options) row(page, name, value);
     page.raw("</table>\n");
   }
   folded_list(page, "Left out on purpose", m.left_out);
   folded_list(page, "Packed without scrubbing", m.not_scrubbed);
   page.raw("</section>\n");
+}
+
+void collector_rows(Page& page, const ReportModel& m, bool skipped) {
+  for (const ReportCollector& c : m.collectors) {
+    if ((c.status == "skipped") != skipped) continue;
+    page.raw("<tr class=\"r-" + html_escape(c.status) + "\"><td>" + status_badge(c.status) + "</td>");
+    page.element("th", c.id, "scope=\"row\"");
+    page.element("td", c.group);
+    page.element("td", c.kind);
+    page.element("td", seconds(c.duration_s), "class=\"num\"");
+    page.element("td", std::to_string(c.members), "class=\"num\"");
+    page.element("td", format_size(c.bytes), "class=\"num\"");
+    page.element("td", c.reason, "class=\"reason\"");
+    page.raw("</tr>\n");
+  }
+}
+
+void collector_table(Page& page, const ReportModel& m, bool skipped) {
+  page.raw(skipped ? "<table class=\"grid\" id=\"skipped-table\">\n"
+                   : "<table class=\"grid\" id=\"collectors-table\">\n<caption>Failures first, then truncated, then "
+                     "ok; the skipped ones are folded below</caption>\n");
+  page.raw("<thead><tr><th scope=\"col\">Status</th><th scope=\"col\">Collector</th><th scope=\"col\">Group</th>"
+           "<th scope=\"col\">Kind</th><th scope=\"col\" class=\"num\">Duration</th><th scope=\"col\" class=\"num\">Members</th>"
+           "<th scope=\"col\" class=\"num\">Size</th><th scope=\"col\">Error or reason</th></tr></thead>\n<tbody>\n");
+  collector_rows(page, m, skipped);
+  page.raw("</tbody></table>\n");
 }
 
 void collectors_section(Page& page, const ReportModel& m) {
@@ -124,22 +151,17 @@ void collectors_section(Page& page, const ReportModel& m) {
     page.raw(status_badge(status));
     page.text(fmt::format(" {} ", count));
   }
-  page.raw("</p>\n<table class=\"grid\" id=\"collectors-table\">\n<caption>Every collector, failures first</caption>\n"
-           "<thead><tr><th scope=\"col\">Status</th><th scope=\"col\">Collector</th><th scope=\"col\">Group</th>"
-           "<th scope=\"col\">Kind</th><th scope=\"col\" class=\"num\">Duration</th><th scope=\"col\" class=\"num\">Members</th>"
-           "<th scope=\"col\" class=\"num\">Size</th><th scope=\"col\">Error</th></tr></thead>\n<tbody>\n");
-  for (const ReportCollector& c : m.collectors) {
-    page.raw("<tr class=\"r-" + html_escape(c.status) + "\"><td>" + status_badge(c.status) + "</td>");
-    page.element("th", c.id, "scope=\"row\"");
-    page.element("td", c.group);
-    page.element("td", c.kind);
-    page.element("td", seconds(c.duration_s), "class=\"num\"");
-    page.element("td", std::to_string(c.members), "class=\"num\"");
-    page.element("td", format_size(c.bytes), "class=\"num\"");
-    page.element("td", c.reason, "class=\"reason\"");
-    page.raw("</tr>\n");
+  page.raw("</p>\n");
+  collector_table(page, m, false);
+  const auto skipped = std::count_if(m.collectors.begin(), m.collectors.end(),
+                                     [](const ReportCollector& c) { return c.status == "skipped"; });
+  if (skipped > 0) {
+    page.raw(fmt::format("<details><summary>Skipped collectors ({}): nothing to collect, or not for this host</summary>\n",
+                         skipped));
+    collector_table(page, m, true);
+    page.raw("</details>\n");
   }
-  page.raw("</tbody></table></section>\n");
+  page.raw("</section>\n");
 }
 
 // One diff: every line keeps its first character (+, -, space, @) and gets
@@ -161,7 +183,7 @@ void diff_block(Page& page, const ReportDiff& diff) {
                                                                           : "ctx";
     page.raw(fmt::format("<span class=\"{}\">", cls));
     page.text(line);
-    page.raw("</span>\n");
+    page.raw("</span>");  // a block each: no newline, or the lines would be double-spaced
   }
   page.raw("</pre>");
   if (lines.size() > k_diff_max_lines) {

@@ -28,7 +28,8 @@ table.grid caption{text-align:left;color:var(--muted);padding-bottom:.3rem}
 table.grid th,table.grid td{border-bottom:1px solid var(--line);padding:.3rem .6rem;text-align:left;vertical-align:top}
 table.grid thead th{background:var(--head);position:sticky;top:0}
 table.grid tbody th{font-weight:500}
-td.reason{color:#6e2a00;word-break:break-word}
+td.reason{color:#6e2a00;min-width:16rem;overflow-wrap:anywhere}
+table.grid tbody th{min-width:14rem;overflow-wrap:anywhere}
 .num{text-align:right!important;white-space:nowrap}
 .badge{display:inline-block;padding:0 .45rem;border-radius:1rem;font-size:.8rem;font-weight:600;white-space:nowrap;border:1px solid}
 .s-ok{background:#dafbe1;color:#0f5323;border-color:#8ddb9f}
@@ -43,7 +44,7 @@ details>summary{cursor:pointer;font-weight:500}
 details.diff{border:1px solid var(--line);border-radius:6px;padding:.3rem .7rem}
 details.diff pre{border:0;padding:.3rem 0;background:none}
 .stat{font-weight:400;color:var(--muted)}
-pre.diff span{display:block}
+pre.diff span{display:block;min-height:1.3em;white-space:pre}
 pre.diff .add{background:#e6ffec;color:#0f5323}
 pre.diff .del{background:#ffebe9;color:#8c1111}
 pre.diff .hunk{color:#4a2b8a;background:#f3efff}

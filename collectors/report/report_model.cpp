@@ -10,7 +10,7 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::string_view k_statuses[] = {"timed_out", "failed", "truncated", "skipped", "ok"};
+constexpr std::string_view k_statuses[] = {"timed_out", "failed", "truncated", "ok", "skipped"};
 
 std::string text_of(const json& object, const char* key) {
   if (!object.is_object()) return {};

@@ -79,7 +79,7 @@ struct ReportModel {
   std::vector<std::string> left_out;       // "path: reason", not in the bundle on purpose
   std::vector<std::string> not_scrubbed;   // "path: reason", packed unscrubbed
   std::vector<std::pair<std::string, std::size_t>> summary;  // status -> collectors, fixed order
-  std::vector<ReportCollector> collectors;  // failures first, then by id
+  std::vector<ReportCollector> collectors;  // by status_rank, then by id
   bool has_changes = false;
   std::string changes_summary;
   std::vector<ReportDiff> diffs;
@@ -105,8 +105,9 @@ bool wanted_for_report(std::string_view path);
 // matching part empty; it does not fail.
 ReportModel build_report_model(const ReportInputs& inputs);
 
-// How bad a collector status is: timed_out 0, failed 1, truncated 2,
-// skipped 3, ok 4, anything else 5 (the report lists the worst first).
+// How much a collector status asks for attention: timed_out 0, failed 1,
+// truncated 2, ok 3, skipped 4, anything else 5 (the report lists the
+// lowest first).
 int status_rank(std::string_view status);
 
 // `inspect --json`: the model as JSON (fields documented in README.md).

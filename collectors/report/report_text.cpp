@@ -80,9 +80,9 @@ std::string render_report_text(const ReportModel& m) {
   line(out, "started", m.started);
   line(out, "duration", fmt::format("{:.1f} s", m.duration_s));
   line(out, "made by", m.tool);
-  line(out, "scrubbing", (m.scrubbed ? "scrubbed: " : "NOT scrubbed: ") + m.scrub);
+  line(out, "scrubbing", m.scrub.empty() ? (m.scrubbed ? "scrubbed" : "NOT scrubbed") : m.scrub);
   std::string options;
-  for (const auto& [name, value] : m.options) options += fmt::format("{}--{} {}", options.empty() ? "" : " ", name, value);
+  for (const auto& [name, value] : m.options) options += fmt::format("{}{}={}", options.empty() ? "" : " ", name, value);
   line(out, "options", options);
   if (!m.left_out.empty()) line(out, "left out", std::to_string(m.left_out.size()) + " (see inspect --json)");
   if (!m.not_scrubbed.empty()) line(out, "unscrubbed", std::to_string(m.not_scrubbed.size()) + " members packed as they are");

@@ -95,11 +95,14 @@ TEST_CASE("collectors are listed failures first, the status written out beside i
   CHECK(model.collectors[0].id == "d-slow");
   CHECK(model.collectors[1].id == "b-failed");
   CHECK(model.collectors[2].id == "e-big");
-  CHECK(model.collectors[3].id == "c-skipped");
-  CHECK(model.collectors[4].id == "a-ok");
+  CHECK(model.collectors[3].id == "a-ok");
+  CHECK(model.collectors[4].id == "c-skipped");
   const std::string page = render_report_html(model);
   CHECK(position(page, ">d-slow<") < position(page, ">b-failed<"));
   CHECK(position(page, ">b-failed<") < position(page, ">a-ok<"));
+  CHECK(position(page, "id=\"collectors-table\"") < position(page, ">a-ok<"));
+  CHECK(position(page, ">a-ok<") < position(page, "<summary>Skipped collectors (1)"));
+  CHECK(position(page, "<summary>Skipped collectors (1)") < position(page, ">c-skipped<"));
   CHECK(page.find("\u2717 timed out</span>") != std::string::npos);
   CHECK(page.find("\u2717 failed</span>") != std::string::npos);
   CHECK(page.find("\u2713 ok</span>") != std::string::npos);
