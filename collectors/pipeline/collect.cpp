@@ -78,7 +78,7 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
     if (auto ok = add_document(record, scrubber, writer, "scrub-report.json", report, &read_by_report); !ok) return ok;
   }
   if (auto ok = add_document(record, scrubber, writer, "README.txt", render_readme(record)); !ok) return ok;
-  const std::string page = render_run_report(record, read_by_report);
+  const std::string page = render_run_report(record, read_by_report, scrubber);
   if (auto ok = add_document(record, scrubber, writer, "index.html", page); !ok) return ok;
   return add_document(record, scrubber, writer, "manifest.json", render_manifest_json(record));
 }

@@ -117,6 +117,10 @@ TEST_CASE("a bundle with failures lists them first, in the page and in inspect")
   REQUIRE(echo != std::string::npos);
   CHECK(hung < broken);
   CHECK(broken < echo);
+  // The host's name as manifest.json has it (a generic name such as "vm" is
+  // scrubbed in JSON strings only: the page must show the same pseudonym).
+  const std::string hostname = bundle.manifest["host"]["hostname"];
+  CHECK(page.find("<th scope=\"row\">Host (pseudonym)</th><td>" + hostname + "</td>") != std::string::npos);
   const RunResult text = run({"inspect", path.string()});
   CHECK(text.exit_code == 0);
   CHECK(text.out.find("[timed_out] Test:Fail commands hung") != std::string::npos);
