@@ -42,6 +42,11 @@ void text_changes(std::string& out, const ReportModel& m) {
     out += "  not compared (no changes/ in the bundle)\n";
     return;
   }
+  // The summary's first paragraph: what was compared with what.
+  const auto summary = split_lines(m.changes_summary);
+  for (std::size_t i = summary.size() > 2 && summary[1].starts_with("===") ? 3 : 0; i < summary.size() && !summary[i].empty(); ++i) {
+    out += fmt::format("  {}\n", summary[i]);
+  }
   if (m.diffs.empty()) out += "  no diff\n";
   for (const ReportDiff& diff : m.diffs) {
     out += fmt::format("  {} (+{} -{})\n", diff.member, diff.added, diff.removed);

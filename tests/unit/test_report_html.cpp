@@ -181,6 +181,10 @@ TEST_CASE("the text summary and the JSON carry the same facts") {
   const std::string text = render_report_text(model);
   CHECK(text.find("[failed] esxcli-network (0.50 s): exit 1") != std::string::npos);
   CHECK(text.find("Files: 2 members") != std::string::npos);
+  CHECK(text.find("not compared (no changes/ in the bundle)") != std::string::npos);
+  inputs.documents["changes/summary.txt"] = "Recent changes on this host\n=====\n\nNo baseline to compare with yet.\nMore.\n\nHost OS\n";
+  const std::string with_changes = render_report_text(build_report_model(inputs));
+  CHECK(with_changes.find("Recent changes\n  No baseline to compare with yet.\n  More.\n  no diff\n") != std::string::npos);
   const auto j = report_json(model);
   CHECK(j["collectors"][0]["id"] == "esxcli-network");
   CHECK(j["host"]["platform"] == "esxi");
