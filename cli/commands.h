@@ -14,6 +14,7 @@ int run_verify(const RawOptions& raw);
 int run_unscrub(const RawOptions& raw);
 int run_scrub(const RawOptions& raw);
 int run_baseline(const RawOptions& raw);
+int run_inspect(const RawOptions& raw);
 
 // `upload` has options of its own, shared with no other command: they live in
 // upload_command.cpp. Adds the subcommand to `app`; run_upload() runs it once parsed.

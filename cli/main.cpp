@@ -67,6 +67,25 @@ Exit codes:
   3  the scrubbed bundle could not be written, or interrupted (no partial file is left)
 )";
 
+const char* k_inspect_footer = R"(
+Reads the bundle once, as a stream, without extracting it. The summary is the one of the
+bundle's index.html: case, host, run, collectors (failures first), recent changes, cores,
+performance charts and the number of members.
+
+Examples:
+  vmsupport inspect vmsupport-esx01-20261123T065400Z.tgz
+  vmsupport inspect bundle.tgz --json | jq '.collectors[] | select(.status != "ok")'
+  vmsupport inspect bundle.tgz --file var/log/hostd.log | less
+  vmsupport inspect old-bundle.tgz --html old-bundle.html   # the page, for a bundle without one
+
+Exit codes:
+  0  summary printed (or the member, or the page written)
+  1  --file: no such member (close matches are listed)
+  2  usage error, or not a vmsupport bundle (no manifest.json at its top)
+  3  cannot read the bundle (missing, not an archive, damaged or cut short),
+     or cannot write the --html file
+)";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,6 +173,17 @@ int main(int argc, char** argv) {
     command->add_option("--config", raw.config_path, "Site defaults from FILE (default /etc/vmsupport/config.yaml)")
         ->type_name("FILE");
   }
+  CLI::App* inspect = app.add_subcommand("inspect", "Summarise a bundle without extracting it, or print one member");
+  inspect->add_option("bundle", raw.bundle, "The bundle (.tgz, .tar.zst, .tar)")->required();
+  auto* json_flag = inspect->add_flag("--json", raw.inspect_json, "The summary as JSON (fields in README.md)");
+  auto* html_option = inspect->add_option("--html", raw.inspect_html, "Write the bundle's report page to this file")
+                          ->type_name("OUT.html");
+  inspect->add_option("--file", raw.inspect_file, "Print one member (path below the top directory, or the full name)")
+      ->type_name("PATH")
+      ->excludes(json_flag)
+      ->excludes(html_option);
+  inspect->footer(k_inspect_footer);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -179,6 +209,7 @@ int main(int argc, char** argv) {
   if (unscrub->parsed()) return run_unscrub(raw);
   if (scrub->parsed()) return run_scrub(raw);
   if (baseline->parsed()) return run_baseline(raw);
+  if (inspect->parsed()) return run_inspect(raw);
   if (upload->parsed()) return run_upload(raw.config.upload);
   return run_verify(raw);
 }

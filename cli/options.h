@@ -60,6 +60,10 @@ struct RawOptions {
   bool allow_unscrubbed = false;
   // unscrub
   std::vector<std::string> inputs;
+  // inspect
+  bool inspect_json = false;
+  std::string inspect_html;  // --html OUT.html
+  std::string inspect_file;  // --file PATH
   // scrub: its -o (output's default above is collect's); "" = beside the input
   std::string scrub_output;
 };

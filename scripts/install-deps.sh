@@ -14,6 +14,7 @@ packages=(
   help2man dpkg-dev groff-base man-db bsdextrautils file
   libcurl4-openssl-dev gnupg
   nginx-light openssl python3
+  chromium  # the headless browser test of index.html (tests/e2e/report_chromium.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

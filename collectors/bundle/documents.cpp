@@ -186,6 +186,7 @@ std::string render_readme(const RunRecord& record) {
   out << "\nLayout\n------\n"
          "  README.txt        this file\n"
          "  case.json         the support case: id, severity, description, contact (when given)\n"
+         "  index.html        the same summary as a page: open it in a browser\n"
          "  manifest.json     every collector and item: status, reason, duration; every\n"
          "                    member's source, size, sha256 and whether it was truncated\n"
          "  vmsupport.log     the tool's own log of this run\n"

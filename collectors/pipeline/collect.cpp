@@ -12,6 +12,8 @@
 #include "kinds/host_facts.h"
 #include "manifest/loader.h"
 #include "pipeline/executor.h"
+#include "report/report_model.h"
+#include "report/run_report.h"
 #include "scrub/scrubber.h"
 
 namespace vmsupport {
@@ -58,9 +60,12 @@ std::uint64_t gathered_bytes(const RunRecord& record) {
   return bytes;
 }
 
-// Adds a document through the shared add_document, keeping its record.
+// Adds a document through the shared add_document, keeping its record (and,
+// for the report, its content when index.html reads it).
 Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer,
-                          const std::string& path, std::string content) {
+                          const std::string& path, std::string content,
+                          std::map<std::string, std::string>* report_documents = nullptr) {
+  if (report_documents && wanted_for_report(path)) (*report_documents)[path] = content;
   auto document = vmsupport::add_document(scrubber, writer, path, std::move(content));
   if (!document) return std::unexpected(document.error());
   record.items.push_back(std::move(*document));
@@ -71,15 +76,19 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
                            const RunLog& log, const std::optional<ChangeReport>& changes, const CoreReport& cores,
                            const CoresOptions& core_options, const CaseInfo& case_info) {
   Scrubber& scrubber = *scrub.scrubber;
+  std::map<std::string, std::string> read_by_report;
   if (!case_info.empty()) {
-    if (auto ok = add_document(record, scrubber, writer, "case.json", render_case_json(case_info)); !ok) return ok;
+    if (auto ok = add_document(record, scrubber, writer, "case.json", render_case_json(case_info),
+                                  &read_by_report); !ok) return ok;
   }
   if (changes) {
     for (auto& [path, content] : change_members(*changes)) {
-      if (auto ok = add_document(record, scrubber, writer, path, std::move(content)); !ok) return ok;
+      if (auto ok = add_document(record, scrubber, writer, path, std::move(content), &read_by_report); !ok) return ok;
     }
   }
-  if (auto ok = add_document(record, scrubber, writer, "cores/cores.json", render_cores_json(cores, core_options)); !ok) {
+  if (auto ok = add_document(record, scrubber, writer, "cores/cores.json", render_cores_json(cores, core_options),
+                              &read_by_report);
+      !ok) {
     return ok;
   }
   for (const CoreFinding& core : cores.cores) {
@@ -94,9 +103,11 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
   if (auto ok = add_document(record, scrubber, writer, "vmsupport.log", log.captured()); !ok) return ok;
   if (scrub.content) {
     const std::string report = render_scrub_report(scrub.content->report());
-    if (auto ok = add_document(record, scrubber, writer, "scrub-report.json", report); !ok) return ok;
+    if (auto ok = add_document(record, scrubber, writer, "scrub-report.json", report, &read_by_report); !ok) return ok;
   }
   if (auto ok = add_document(record, scrubber, writer, "README.txt", render_readme(record)); !ok) return ok;
+  const std::string page = render_run_report(record, read_by_report, scrubber);
+  if (auto ok = add_document(record, scrubber, writer, "index.html", page); !ok) return ok;
   return add_document(record, scrubber, writer, "manifest.json", render_manifest_json(record));
 }
 
@@ -214,7 +225,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
     (*writer)->abort();
     return failed(k_exit_no_bundle, Error{"interrupted: no bundle written (the partial file was removed)", {}, 0});
   }
-  // 10. Add case.json, changes/, cores/, vmsupport.log, scrub-report.json, README.txt and manifest.json.
+  // 10. Add case.json, changes/, cores/, vmsupport.log, scrub-report.json, README.txt, index.html and manifest.json.
   notify(options, "documents", &*plan, gathered_bytes(record));
   if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, options.cores, options.case_info); !ok) {
     return failed(k_exit_no_bundle, ok.error());

@@ -50,6 +50,7 @@ TEST_CASE("a scrubbed esxi bundle holds no planted name or address, in contents 
   REQUIRE(c.bundle.error.empty());
   CHECK(c.path.filename().string().starts_with("vmsupport-host-0001-"));
   CHECK(c.bundle.manifest["scrub"]["scrubbed"] == true);
+  CHECK(c.bundle.members.contains("index.html"));  // the report is searched like every member
   const std::vector<std::string> found = leaks(c.bundle, k_esxi_planted);
   CHECK_MESSAGE(found.empty(), found.size() << " leaks, first: " << (found.empty() ? "" : found.front()));
 
@@ -81,6 +82,7 @@ TEST_CASE("a scrubbed linux bundle holds no planted name or address and verifies
   Collected c = scrubbed_collect("linux", work.path());
   INFO("stderr: " << c.run.err);
   REQUIRE(c.run.exit_code == 0);
+  CHECK(c.bundle.members.contains("index.html"));
   const std::vector<std::string> found = leaks(c.bundle, k_linux_planted);
   CHECK_MESSAGE(found.empty(), found.size() << " leaks, first: " << (found.empty() ? "" : found.front()));
   CHECK(c.bundle.members.contains("var/log/syslog.2"));

@@ -1,0 +1,24 @@
+// index.html: the report of a bundle as one self-contained page (inline CSS,
+// no script, no external resource), readable from file:// after extraction.
+// Pure functions from a ReportModel to text; the caller puts the page
+// through the scrubber like every other document.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "report/report_model.h"
+
+namespace vmsupport {
+
+// `text` with & < > " ' replaced by character references.
+std::string html_escape(std::string_view text);
+
+// A relative href to a member: each path segment percent-encoded (all but
+// A-Z a-z 0-9 - . _ ~), so that names with spaces, '#', '?' or '%' link right.
+std::string member_href(std::string_view member_path);
+
+// The whole page.
+std::string render_report_html(const ReportModel& model);
+
+}  // namespace vmsupport

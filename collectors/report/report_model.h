@@ -1,0 +1,119 @@
+// The report of a bundle as data: what index.html, `vmsupport inspect` and
+// `inspect --json` show. Built by one pure function from the bundle's own
+// documents (manifest.json, changes/, cores/cores.json, case.json,
+// scrub-report.json) and its list of members, so that collect (from the
+// in-memory documents, before scrubbing the page) and inspect (from the
+// members of an existing bundle) show the same thing.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vmsupport {
+
+struct ReportCase {
+  std::string id;
+  std::string severity;
+  std::string description;
+  std::string contact;
+};
+
+struct ReportCollector {
+  std::string id;
+  std::string group;
+  std::string kind;
+  std::string status;  // ok, truncated, skipped, failed, timed_out
+  std::string reason;
+  double duration_s = 0;
+  std::uint64_t members = 0;
+  std::uint64_t bytes = 0;
+};
+
+struct ReportDiff {
+  std::string member;  // e.g. changes/diffs/etc/hosts.diff
+  std::string text;    // the unified diff
+  std::size_t added = 0;
+  std::size_t removed = 0;
+};
+
+struct ReportCore {
+  std::string path;  // on the host (scrubbed like everything else)
+  std::string program;
+  std::string signal;  // "11 (SIGSEGV)", or "" when unknown
+  std::string time;
+  std::string member;     // the packed core, or ""
+  std::string backtrace;  // the .bt.txt member, or ""
+  std::string note;       // why not packed / no backtrace
+  std::vector<std::string> log_lines;
+};
+
+struct ReportMember {
+  std::string path;  // relative to the bundle's top directory
+  std::optional<std::uint64_t> size;  // unknown for the page itself
+  std::string link_target;            // symlinks only
+};
+
+struct ReportModel {
+  std::string bundle;
+  std::string tool;  // "vmsupport 0.1.0" (+ " scrub")
+  std::optional<ReportCase> case_info;
+  std::string platform;
+  std::string platform_reason;
+  std::string hostname;  // a pseudonym when the bundle is scrubbed
+  std::string os;
+  std::string kernel;
+  std::string started;
+  std::string finished;
+  double duration_s = 0;
+  bool interrupted = false;
+  std::vector<std::pair<std::string, std::string>> options;  // given options only
+  bool scrubbed = false;
+  std::string scrub;                       // the scrubber's description
+  std::vector<std::string> kept;           // categories kept as they are (--keep)
+  std::vector<std::string> left_out;       // "path: reason", not in the bundle on purpose
+  std::vector<std::string> not_scrubbed;   // "path: reason", packed unscrubbed
+  std::vector<std::pair<std::string, std::size_t>> summary;  // status -> collectors, fixed order
+  std::vector<ReportCollector> collectors;  // by status_rank, then by id
+  bool has_changes = false;
+  std::string changes_summary;
+  std::vector<ReportDiff> diffs;
+  bool has_cores = false;
+  std::string cores_searched;
+  std::vector<ReportCore> cores;
+  std::vector<std::string> charts;  // performance/*.svg members
+  std::vector<ReportMember> members;  // sorted by path
+};
+
+// What the report is built from: manifest.json's content, the members the
+// report reads (wanted_for_report) by path, and every member of the bundle.
+struct ReportInputs {
+  nlohmann::json manifest;
+  std::map<std::string, std::string> documents;
+  std::vector<ReportMember> members;
+};
+
+// True for the members whose content the report reads.
+bool wanted_for_report(std::string_view path);
+
+// The model of the report. Missing or odd fields of the documents leave the
+// matching part empty; it does not fail.
+ReportModel build_report_model(const ReportInputs& inputs);
+
+// How much a collector status asks for attention: timed_out 0, failed 1,
+// truncated 2, ok 3, skipped 4, anything else 5 (the report lists the
+// lowest first).
+int status_rank(std::string_view status);
+
+// `inspect --json`: the model as JSON (fields documented in README.md).
+nlohmann::ordered_json report_json(const ReportModel& model);
+
+// `inspect`: the model as plain text for a terminal.
+std::string render_report_text(const ReportModel& model);
+
+}  // namespace vmsupport

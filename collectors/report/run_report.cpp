@@ -1,0 +1,37 @@
+// index.html from a RunRecord (see run_report.h).
+#include "report/run_report.h"
+
+#include "report/html.h"
+
+namespace vmsupport {
+namespace {
+
+// `content` as the member `path` holds it.
+std::string scrubbed(Scrubber& scrubber, const std::string& path, std::string content) {
+  CollectedItem item;
+  item.source = "vmsupport";
+  item.archive_path = path;
+  item.original_size = content.size();
+  item.content = std::move(content);
+  return scrubber.scrub(std::move(item)).item().content;
+}
+
+}  // namespace
+
+std::string render_run_report(const RunRecord& record, const std::map<std::string, std::string>& documents,
+                              Scrubber& scrubber) {
+  ReportInputs inputs;
+  inputs.manifest =
+      nlohmann::json::parse(scrubbed(scrubber, "manifest.json", render_manifest_json(record)), nullptr, false);
+  for (const auto& [path, content] : documents) inputs.documents[path] = scrubbed(scrubber, path, content);
+  for (const ItemRecord& item : record.items) {
+    if (item.path.empty()) continue;
+    inputs.members.push_back(ReportMember{item.path, item.link_target.empty() ? std::optional(item.size) : std::nullopt,
+                                          item.link_target});
+  }
+  inputs.members.push_back(ReportMember{"index.html", std::nullopt, {}});
+  inputs.members.push_back(ReportMember{"manifest.json", std::nullopt, {}});
+  return render_report_html(build_report_model(inputs));
+}
+
+}  // namespace vmsupport
