@@ -11,6 +11,7 @@
 
 #include "kinds/changes.h"
 #include "kinds/inventory.h"
+#include "manifest/vm_section.h"
 #include "kinds/registry.h"
 #include "manifest/embedded.h"
 #include "manifest/yaml_reader.h"
@@ -159,7 +160,7 @@ Result<void> parse_list(const YamlReader& reader, const YAML::Node& root, const 
 Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifest& manifest) {
   if (auto ok = reader.check_map(root, "manifest",
                                  {"platform", "description", "detect", "forbid", "inventory", "groups",
-                                  "tracked", "history", "cores"});
+                                  "tracked", "history", "cores", "vm"});
       !ok) {
     return ok;
   }
@@ -207,6 +208,11 @@ Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifes
     return ok;
   }
   if (auto ok = parse_list(reader, root, "cores", "core locations", parse_core_entry, manifest.cores); !ok) return ok;
+  if (root["vm"]) {
+    auto vm = parse_vm_section(reader, root["vm"]);
+    if (!vm) return std::unexpected(vm.error());
+    manifest.vm = std::move(*vm);
+  }
   return parse_groups(reader, root["groups"], manifest);
 }
 

@@ -12,6 +12,7 @@
 #include "kinds/host_facts.h"
 #include "manifest/loader.h"
 #include "pipeline/executor.h"
+#include "pipeline/performance_step.h"
 #include "scrub/scrubber.h"
 
 namespace vmsupport {
@@ -142,9 +143,10 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   record.scrub = scrub->scrubber->description();
   record.scrubbed = scrub->scrubber->active();
   record.bundle_name = bundle_name(options, record.host, *scrub, record.started);
-  // 6. Snapshot the tracked state and compare it with the baseline (or record one).
+  // 6. Snapshot the tracked state and compare it with the baseline (or record one);
+  //    not for one VM (--vm): the tracked state is the whole host's.
   std::optional<ChangeReport> changes;
-  if (options.changes.enabled) {
+  if (options.changes.enabled && !plan->vm) {
     auto report = gather_changes(*platform->manifest, options.plan, host.fs, host.runner, options.changes, deadline,
                                  host.cancel);
     if (!report) return failed(k_exit_usage, report.error());
@@ -155,30 +157,37 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
       options.output, record.bundle_name + compression_extension(options.compression));
   auto writer = ArchiveWriter::open(path, options.compression, record.bundle_name);
   if (!writer) return failed(k_exit_no_bundle, writer.error());
-  // 8. Collect in parallel; scrub; append to the archive in plan order.
+  // 8. Start the performance snapshots (--performance), beside the collection.
+  auto sampler = start_performance(options.performance, *plan, options.root, host.runner, deadline, host.cancel);
+  // 9. Collect in parallel; scrub; append to the archive in plan order.
   ExecutorSettings settings{options.jobs, deadline, "--timeout " + options.given.value("timeout", std::string("")), host.cancel};
   if (auto ok = execute_plan(*plan, settings, host.fs, host.runner, *scrub->scrubber, **writer, record.items); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
-  // 9. Find crash cores: describe them, quote the logs, pack them when allowed.
+  // 10. Find crash cores (not other VMs' with --vm): describe them, quote the logs, pack them when allowed.
   CoreReport cores = find_cores(*platform->manifest, host.fs, options.cores);
+  std::erase_if(cores.cores, [&](const CoreFinding& core) { return in_other_vm(*plan, core.path); });
   quote_core_logs(cores, *plan, host.fs);
   add_backtraces(cores, host.fs, host.runner, host.cancel);
   if (auto ok = pack_cores(cores, options.cores, host.fs, *scrub->scrubber, **writer, record.items); !ok) {
+    return failed(k_exit_no_bundle, ok.error());
+  }
+  // 11. Wait for the performance snapshots (the run lasts at least DURATION); add performance/.
+  if (auto ok = add_performance(sampler.get(), *plan, *scrub->scrubber, **writer, record.items); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   if (host.cancel && host.cancel->load()) {
     (*writer)->abort();
     return failed(k_exit_no_bundle, Error{"interrupted: no bundle written (the partial file was removed)", {}, 0});
   }
-  // 10. Add changes/, cores/, vmsupport.log, scrub-report.json, README.txt and manifest.json.
+  // 12. Add changes/, cores/, vmsupport.log, scrub-report.json, README.txt and manifest.json.
   if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, options.cores); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
-  // 11. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
+  // 13. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
   auto committed = (*writer)->commit();
   if (!committed) return failed(k_exit_no_bundle, committed.error());
-  // 12. Keep the pseudonym map for the next bundle of this site.
+  // 14. Keep the pseudonym map for the next bundle of this site.
   CollectSummary summary = summarise(record, *committed);
   if (auto saved = save_map(*scrub); !saved) {
     summary.map_warning = "pseudonym map not saved: " + saved.error().message;

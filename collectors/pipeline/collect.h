@@ -12,6 +12,7 @@
 #include "bundle/archive_writer.h"
 #include "pipeline/changes_step.h"
 #include "pipeline/cores_step.h"
+#include "performance/sampler.h"
 #include "host/filesystem.h"
 #include "host/process.h"
 #include "manifest/spec.h"
@@ -36,6 +37,7 @@ struct CollectOptions {
   ChangesOptions changes;                     // --baseline, --no-changes (state_dir, since filled in)
   CoresOptions cores;                         // --include-cores, --max-core-size, --max-cores-total
   std::string encrypt_to;                     // --encrypt-to KEY: a key file or keyring id; "" = not encrypted
+  PerformanceOptions performance;             // --performance, --interval
   nlohmann::ordered_json given;                    // the options as the user gave them
 };
 
