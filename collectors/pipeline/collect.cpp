@@ -195,7 +195,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   } else if (scrub->map) {
     summary.map_path = scrub->map_path;
   }
-  // 13. With --encrypt-to: NAME.gpg and its .sha256 replace NAME and NAME.sha256.
+  // 15. With --encrypt-to: NAME.gpg and its .sha256 replace NAME and NAME.sha256.
   if (*key) {
     auto encrypted = (*key)->encrypt(summary.bundle, host.runner, host.cancel);
     if (!encrypted) return failed(k_exit_no_bundle, encrypted.error());
