@@ -52,6 +52,8 @@ void add_selection_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--max-file-size", raw.max_file_size, "Keep at most the newest SIZE of each file and command output")
       ->type_name("SIZE")->capture_default_str();
   command.add_flag("--chroot", raw.chroot, "With --root: run commands inside the root (needs root)");
+  command.add_option("--vm", raw.vm, "Only this VM (display name, directory name or .vmx path) and its host context")
+      ->type_name("NAME");
 }
 
 void add_baseline_options(CLI::App& command, RawOptions& raw) {
@@ -69,6 +71,11 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--baseline", raw.baseline, "Compare with this baseline (default: the newest of this root)")
       ->type_name("ID");
   command.add_flag("--no-changes", raw.no_changes, "Do not compare with a baseline, record none, add no changes/");
+  command.add_option("--performance", raw.performance,
+                     "Take performance snapshots for DURATION while collecting (the run lasts at least that)")
+      ->type_name("DURATION");
+  command.add_option("--interval", raw.interval, "Seconds between performance snapshots (default 5)")
+      ->type_name("SECONDS");
   command.add_flag("--include-cores", raw.include_cores,
                    "Pack crash core files too (binary: not scrubbed; --no-scrub packs them anyway)");
   command.add_option("--max-core-size", raw.max_core_size, "A larger core is described, not packed")
@@ -177,6 +184,32 @@ Result<ScrubOptions> to_scrub_options(const RawOptions& raw, const std::string& 
   return scrub;
 }
 
+// --performance DURATION and --interval SECONDS (default 5 s, at most DURATION).
+static Result<void> to_performance_options(const RawOptions& raw, CollectOptions& options) {
+  if (raw.performance.empty()) {
+    if (!raw.interval.empty()) return fail("--interval: only with --performance DURATION");
+    return {};
+  }
+  auto duration = parse_duration(raw.performance);
+  if (!duration || duration->count() <= 0) {
+    return fail("--performance: ", duration ? "must be positive" : duration.error().message);
+  }
+  if (*duration >= options.timeout) return fail("--performance: ", raw.performance, " is not shorter than --timeout");
+  PerformanceOptions& performance = options.performance;
+  performance.duration = *duration;
+  if (!raw.interval.empty()) {
+    auto interval = parse_duration(raw.interval);
+    if (!interval || interval->count() < 1000) {
+      return fail("--interval: ", interval ? "at least 1 second" : interval.error().message);
+    }
+    performance.interval = *interval;
+  }
+  if (performance.interval > performance.duration) {
+    return fail("--interval: longer than --performance ", raw.performance, " (one snapshot is not a series)");
+  }
+  return {};
+}
+
 Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   CollectOptions options;
   options.root = raw.root.empty() ? "/" : raw.root;
@@ -235,6 +268,8 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   plan.tags = raw.tags;
   plan.all_groups = raw.all_groups;
   plan.chroot = raw.chroot;
+  plan.vm = raw.vm;
+  if (auto ok = to_performance_options(raw, options); !ok) return std::unexpected(ok.error());
   options.given = {{"root", options.root},     {"platform", raw.platform},
                    {"manifests", raw.manifests.empty() ? "built-in" : raw.manifests},
                    {"output", raw.output},     {"compress", raw.compress},
@@ -244,6 +279,8 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
                    {"jobs", raw.jobs},         {"groups", raw.groups},
                    {"exclude", raw.exclude},   {"tags", raw.tags},
                    {"all_groups", raw.all_groups}, {"chroot", raw.chroot},
+                   {"vm", raw.vm},             {"performance", raw.performance},
+                   {"interval", raw.interval.empty() && !raw.performance.empty() ? "5" : raw.interval},
                    {"no_scrub", raw.no_scrub}, {"keep", raw.keep},
                    {"scrub_words", raw.scrub_words.size()}, {"state_dir", options.state_dir},
                    {"baseline", raw.no_changes ? "off (--no-changes)" : raw.baseline.empty() ? "newest" : raw.baseline}};

@@ -43,6 +43,9 @@ struct RawOptions {
   std::string state_dir;
   std::string baseline;       // collect --baseline ID
   bool no_changes = false;    // collect --no-changes
+  std::string vm;              // collect/list --vm NAME
+  std::string performance;     // collect --performance DURATION
+  std::string interval;        // collect --interval SECONDS (default 5)
   bool include_cores = false;
   std::string encrypt_to;     // collect and scrub --encrypt-to KEY
   std::string max_core_size = "1GiB";

@@ -141,6 +141,8 @@ std::string render_manifest_json(const RunRecord& record) {
       {"options", record.options},
       {"scrub", {{"scrubbed", record.scrubbed}, {"description", record.scrub}}},
       {"groups", plan.groups},
+      {"vm", plan.vm ? json{{"name", plan.vm->name}, {"directory", plan.vm->directory}, {"vmx", plan.vm->vmx}}
+                     : json(nullptr)},
       {"forbid", forbid},
       {"summary", count_collectors(record)},
       {"collectors", collectors},
@@ -164,6 +166,10 @@ std::string render_readme(const RunRecord& record) {
       << "Groups:    ";
   for (std::size_t i = 0; i < plan.groups.size(); ++i) out << (i ? ", " : "") << plan.groups[i];
   out << "\nScrubbing: " << record.scrub << "\n";
+  if (plan.vm) {
+    out << "VM:        " << plan.vm->name << " (" << plan.vm->directory
+        << "): a one-VM bundle (--vm), with the host context its manifest names\n";
+  }
   if (record.interrupted) out << "\nTHIS BUNDLE IS INCOMPLETE: the run was interrupted.\n";
   out << "\nCollectors: " << format_counts(count_collectors(record)) << "\n";
   bool header = false;
@@ -195,6 +201,9 @@ std::string render_readme(const RunRecord& record) {
          "                    diffs/<path>.diff (or, with no baseline, recent files and history)\n"
          "  cores/            crash cores found: cores.json (program, pid, signal, log lines),\n"
          "                    <core>.bt.txt backtraces where gdb could read them\n"
+         "  performance/      with --performance: samples.csv (raw counters), cpu, memory,\n"
+         "                    disk, network and load as .csv series and .svg charts\n"
+         "                    (or esxtop.csv from esxtop -b on ESXi)\n"
          "  etc/, var/, ...   files at their original paths on the host; symlinks are\n"
          "                    kept as symlinks to the collected file\n"
          "\nLarge files keep their newest bytes (status \"truncated\" in manifest.json).\n"

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "util/sha256.h"
+#include "util/text.h"
 
 namespace vmsupport {
 namespace {
@@ -35,13 +36,7 @@ Result<void> write_private_file(const stdfs::path& path, const std::string& cont
   return {};
 }
 
-std::optional<std::string> read_whole(const stdfs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::optional<std::string> read_whole(const stdfs::path& path) { return read_whole_file(path.string()); }
 
 Clock::time_point parse_time(const std::string& iso) {
   auto when = parse_since(iso, Clock::now());

@@ -115,6 +115,11 @@ void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanCon
              "last modified " + format_iso_utc(info->mtime) + ", before --since");
     return;
   }
+  if (spec.skip_above && info->size > *spec.skip_above) {
+    add_skip(context, path, Status::skipped,
+             format_size(info->size) + ", above this entry's skip_above of " + format_size(*spec.skip_above));
+    return;
+  }
   plan_regular(spec, path, *info, context);
 }
 
@@ -130,7 +135,7 @@ Result<EntrySpec> parse_file_entry(const YamlReader& reader, const YAML::Node& n
     return spec;
   }
   if (auto ok = reader.check_map(node, "file entry",
-                                 {"glob", "listed_in", "recursive", "max_bytes", "optional", "since"});
+                                 {"glob", "listed_in", "recursive", "max_bytes", "skip_above", "optional", "since"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -142,9 +147,9 @@ Result<EntrySpec> parse_file_entry(const YamlReader& reader, const YAML::Node& n
       if (key == "listed_in") continue;
       auto v = parse_entry_glob(reader, node, spec.listed_in);
       if (v) spec.glob = *v; else ok = std::unexpected(v.error());
-    } else if (key == "max_bytes") {
+    } else if (key == "max_bytes" || key == "skip_above") {
       auto v = reader.size(pair.second, key);
-      if (v) spec.max_bytes = *v; else ok = std::unexpected(v.error());
+      if (v) (key == "max_bytes" ? spec.max_bytes : spec.skip_above) = *v; else ok = std::unexpected(v.error());
     } else {
       auto v = reader.boolean(pair.second, key);
       if (!v) ok = std::unexpected(v.error());

@@ -11,6 +11,7 @@
 
 #include "kinds/changes.h"
 #include "kinds/inventory.h"
+#include "manifest/vm_section.h"
 #include "kinds/registry.h"
 #include "manifest/embedded.h"
 #include "manifest/yaml_reader.h"
@@ -175,7 +176,7 @@ Result<void> parse_includes(const YamlReader& reader, const YAML::Node& node, Ma
 Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifest& manifest) {
   if (auto ok = reader.check_map(root, "manifest",
                                  {"platform", "description", "include", "detect", "forbid", "inventory", "groups",
-                                  "tracked", "history", "cores"});
+                                  "tracked", "history", "cores", "vm"});
       !ok) {
     return ok;
   }
@@ -227,6 +228,11 @@ Result<void> parse_top(const YamlReader& reader, const YAML::Node& root, Manifes
     return ok;
   }
   if (auto ok = parse_list(reader, root, "cores", "core locations", parse_core_entry, manifest.cores); !ok) return ok;
+  if (root["vm"]) {
+    auto vm = parse_vm_section(reader, root["vm"]);
+    if (!vm) return std::unexpected(vm.error());
+    manifest.vm = std::move(*vm);
+  }
   return root["groups"] ? parse_groups(reader, root["groups"], manifest) : Result<void>{};
 }
 

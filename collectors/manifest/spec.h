@@ -37,6 +37,7 @@ struct FileSpec {
   std::optional<std::uint64_t> max_bytes; // keep the newest tail; default: --max-file-size
   bool optional = false;                  // no match is "skipped", not "failed"
   bool since = true;                      // --since applies to what this entry matches
+  std::optional<std::uint64_t> skip_above; // a larger file is skipped (not cut): `skip_above: 64k`
   SourceMark mark;
 };
 
@@ -119,6 +120,22 @@ struct CoreSpec {
   SourceMark mark;
 };
 
+// `vm:` — where the platform's VMs are, so that `--vm NAME` can pick one, and
+// what a one-VM bundle takes: the VM directory's files and the host groups
+// tagged with one of `context_tags`.
+struct VmSourceSpec {
+  std::string glob;   // take: vmx — the VMs' .vmx files; take: vmls — inventory files
+  std::string take;   // vmx, or vmls (`vmlistN.config = "PATH.vmx"` lines, Workstation)
+  SourceMark mark;
+};
+
+struct VmSpec {
+  std::vector<VmSourceSpec> find;
+  std::vector<FileSpec> files;            // glob: a pattern inside the VM's directory ("*.vmx")
+  std::vector<std::string> context_tags;  // host groups kept in a one-VM bundle
+  SourceMark mark;
+};
+
 // `include:` item — another platform whose content this one adds to its own.
 struct IncludeSpec {
   std::string platform;
@@ -137,6 +154,7 @@ struct Manifest {
   std::vector<TrackedSpec> tracked;
   std::vector<HistorySpec> history;
   std::vector<CoreSpec> cores;
+  std::optional<VmSpec> vm;
 };
 
 }  // namespace vmsupport

@@ -14,6 +14,7 @@
 #include "pipeline/executor.h"
 #include "report/report_model.h"
 #include "report/run_report.h"
+#include "pipeline/performance_step.h"
 #include "scrub/scrubber.h"
 
 namespace vmsupport {
@@ -193,9 +194,10 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   const std::string host_name = bundle_host(options, record.host, *scrub);
   record.bundle_name = bundle_name(options, host_name, record.started);
   record.case_info = options.case_info;
-  // 6. Snapshot the tracked state and compare it with the baseline (or record one).
+  // 6. Snapshot the tracked state and compare it with the baseline (or record one);
+  //    not for one VM (--vm): the tracked state is the whole host's.
   std::optional<ChangeReport> changes;
-  if (options.changes.enabled) {
+  if (options.changes.enabled && !plan->vm) {
     notify(options, "changes");
     auto report = gather_changes(*platform->manifest, options.plan, host.fs, host.runner, options.changes, deadline,
                                  host.cancel);
@@ -207,33 +209,40 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
       options.output, record.bundle_name + compression_extension(options.compression));
   auto writer = ArchiveWriter::open(path, options.compression, record.bundle_name, options.split_bytes);
   if (!writer) return failed(k_exit_no_bundle, writer.error());
-  // 8. Collect in parallel; scrub; append to the archive in plan order.
+  // 8. Start the performance snapshots (--performance), beside the collection.
+  auto sampler = start_performance(options.performance, *plan, options.root, host.runner, deadline, host.cancel);
+  // 9. Collect in parallel; scrub; append to the archive in plan order.
   ExecutorSettings settings{options.jobs, deadline, "--timeout " + options.given.value("timeout", std::string("")), host.cancel,
                             options.on_progress};
   if (auto ok = execute_plan(*plan, settings, host.fs, host.runner, *scrub->scrubber, **writer, record.items); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
-  // 9. Find crash cores: describe them, quote the logs, pack them when allowed.
+  // 10. Find crash cores (not other VMs' with --vm): describe them, quote the logs, pack them when allowed.
   notify(options, "cores", &*plan, gathered_bytes(record));
   CoreReport cores = find_cores(*platform->manifest, host.fs, options.cores);
+  std::erase_if(cores.cores, [&](const CoreFinding& core) { return in_other_vm(*plan, core.path); });
   quote_core_logs(cores, *plan, host.fs);
   add_backtraces(cores, host.fs, host.runner, host.cancel);
   if (auto ok = pack_cores(cores, options.cores, host.fs, *scrub->scrubber, **writer, record.items); !ok) {
+    return failed(k_exit_no_bundle, ok.error());
+  }
+  // 11. Wait for the performance snapshots (the run lasts at least DURATION); add performance/.
+  if (auto ok = add_performance(sampler.get(), *plan, *scrub->scrubber, **writer, record.items); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   if (host.cancel && host.cancel->load()) {
     (*writer)->abort();
     return failed(k_exit_no_bundle, Error{"interrupted: no bundle written (the partial file was removed)", {}, 0});
   }
-  // 10. Add case.json, changes/, cores/, vmsupport.log, scrub-report.json, README.txt, index.html and manifest.json.
+  // 12. Add case.json, changes/, cores/, vmsupport.log, scrub-report.json, README.txt, index.html and manifest.json.
   notify(options, "documents", &*plan, gathered_bytes(record));
   if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, options.cores, options.case_info); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
-  // 11. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
+  // 13. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
   auto committed = (*writer)->commit();
   if (!committed) return failed(k_exit_no_bundle, committed.error());
-  // 12. Keep the pseudonym map for the next bundle of this site.
+  // 14. Keep the pseudonym map for the next bundle of this site.
   CollectSummary summary = summarise(record, *committed, *scrub, options);
   summary.host = host_name;
   notify(options, "done", &*plan, gathered_bytes(record));
@@ -243,7 +252,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   } else if (scrub->map) {
     summary.map_path = scrub->map_path;
   }
-  // 13. With --encrypt-to: NAME.gpg and its .sha256 replace NAME and NAME.sha256.
+  // 15. With --encrypt-to: NAME.gpg and its .sha256 replace NAME and NAME.sha256.
   if (*key) {
     auto encrypted = (*key)->encrypt(summary.bundle, host.runner, host.cancel);
     if (!encrypted) return failed(k_exit_no_bundle, encrypted.error());

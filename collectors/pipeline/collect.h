@@ -13,6 +13,7 @@
 #include "bundle/case_info.h"
 #include "pipeline/changes_step.h"
 #include "pipeline/cores_step.h"
+#include "performance/sampler.h"
 #include "host/filesystem.h"
 #include "host/process.h"
 #include "manifest/spec.h"
@@ -39,6 +40,7 @@ struct CollectOptions {
   ChangesOptions changes;                     // --baseline, --no-changes (state_dir, since filled in)
   CoresOptions cores;                         // --include-cores, --max-core-size, --max-cores-total
   std::string encrypt_to;                     // --encrypt-to KEY: a key file or keyring id; "" = not encrypted
+  PerformanceOptions performance;             // --performance, --interval
   nlohmann::ordered_json given;                    // the options as the user gave them
   ProgressCallback on_progress;               // called between steps and members; may be empty
 };

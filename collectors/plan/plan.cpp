@@ -5,6 +5,7 @@
 
 #include "kinds/registry.h"
 #include "manifest/yaml_reader.h"
+#include "plan/vm_select.h"
 
 namespace vmsupport {
 namespace {
@@ -47,6 +48,49 @@ Result<void> check_group_names(const Manifest& manifest, const std::vector<std::
     return error;
   }
   return {};
+}
+
+// With --vm, a host group stays only when it carries one of the context tags.
+bool vm_context(const GroupSpec& group, const Manifest& manifest) {
+  return std::any_of(group.tags.begin(), group.tags.end(), [&](const std::string& tag) {
+    const auto& context = manifest.vm->context_tags;
+    return std::find(context.begin(), context.end(), tag) != context.end();
+  });
+}
+
+Result<VmSelection> choose_vm(const Manifest& manifest, const std::string& name, FileSystem& fs) {
+  if (!manifest.vm) {
+    auto error = fail("--vm: platform '", manifest.platform, "' has no VMs to choose from");
+    error.error().hint = "its manifest (" + manifest.source + ") has no `vm:` section";
+    return error;
+  }
+  const std::vector<VmEntry> vms = find_vms(*manifest.vm, fs);
+  auto chosen = select_vm(vms, name, fs);
+  if (!chosen) return std::unexpected(chosen.error());
+  VmSelection selection{chosen->display_name, chosen->directory, chosen->vmx, {}};
+  if (selection.name.empty()) selection.name = chosen->directory.substr(chosen->directory.rfind('/') + 1);
+  for (const VmEntry& vm : vms) {
+    if (vm.directory != chosen->directory) selection.other_directories.push_back(vm.directory);
+  }
+  return selection;
+}
+
+// The chosen VM's own files: the manifest's vm.files patterns in its directory.
+void plan_vm_files(const Manifest& manifest, PlanContext& context) {
+  static const GroupSpec k_group{"VirtualMachine:Selected", "the VM chosen with --vm: its directory's files", true,
+                                 {"vm"}, {}, {}};
+  const VmSelection& vm = *context.plan.vm;
+  context.plan.groups.push_back(k_group.id);
+  context.group = &k_group;
+  for (FileSpec spec : manifest.vm->files) {
+    spec.glob = escape_glob(vm.directory) + "/" + spec.glob;
+    const EntrySpec entry = spec;
+    const KindInfo& kind = kind_of(entry);
+    context.plan.collectors.push_back(CollectorPlan{k_group.id + " files " + spec.glob, k_group.id,
+                                                    std::string(kind.key), kind.describe(entry), spec.mark});
+    context.collector = context.plan.collectors.size() - 1;
+    kind.plan(entry, context);
+  }
 }
 
 bool selected(const GroupSpec& group, const PlanOptions& options) {
@@ -115,9 +159,14 @@ Result<Plan> build_plan(const PlatformChoice& platform, const PlanOptions& optio
   Plan plan;
   plan.platform = platform;
   plan.forbid = manifest.forbid;
+  if (!options.vm.empty()) {
+    auto vm = choose_vm(manifest, options.vm, fs);
+    if (!vm) return std::unexpected(vm.error());
+    plan.vm = std::move(*vm);
+  }
   PlanContext context{options, fs, runner, plan, nullptr, 0, {}, {}};
   for (const GroupSpec& group : manifest.groups) {
-    if (!selected(group, options)) continue;
+    if (!selected(group, options) || (plan.vm && !vm_context(group, manifest))) continue;
     plan.groups.push_back(group.id);
     context.group = &group;
     for (const EntrySpec& entry : group.entries) {
@@ -133,12 +182,19 @@ Result<Plan> build_plan(const PlatformChoice& platform, const PlanOptions& optio
       kind.plan(entry, context);
     }
   }
+  if (plan.vm) plan_vm_files(manifest, context);
   if (plan.groups.empty()) {
     auto error = fail("no group selected for platform '", manifest.platform, "'");
     error.error().hint = "check -g, -e and --tags; `vmsupport list` shows the groups";
     return error;
   }
   return plan;
+}
+
+bool in_other_vm(const Plan& plan, const std::string& path) {
+  if (!plan.vm) return false;
+  return std::any_of(plan.vm->other_directories.begin(), plan.vm->other_directories.end(),
+                     [&](const std::string& dir) { return path.starts_with(dir + "/"); });
 }
 
 }  // namespace vmsupport

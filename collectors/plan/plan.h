@@ -28,6 +28,7 @@ struct PlanOptions {
   std::optional<Clock::time_point> since;     // --since
   std::uint64_t max_file_size = 25ull << 20;  // default cap per file / command output
   bool chroot = false;                        // --chroot: run commands inside the root
+  std::string vm;                             // --vm: one VM (name, directory or .vmx path)
 };
 
 struct FileTask {
@@ -87,6 +88,14 @@ struct PlatformChoice {
 // when its own markers are found.
 std::vector<DetectMatch> detect_platforms(const std::vector<Manifest>& manifests, FileSystem& fs);
 
+// The VM of a one-VM plan (--vm).
+struct VmSelection {
+  std::string name;                            // its display name (else its directory name)
+  std::string directory;                       // inside the root
+  std::string vmx;
+  std::vector<std::string> other_directories;  // the other VMs', whose files stay out
+};
+
 struct Plan {
   PlatformChoice platform;
   std::vector<std::string> groups;  // selected group ids, manifest order
@@ -94,6 +103,7 @@ struct Plan {
   std::vector<Task> tasks;
   std::vector<ForbidSpec> forbid;
   std::uint64_t estimated_bytes = 0;  // sum of planned sizes with caps applied
+  std::optional<VmSelection> vm;      // set with --vm
 };
 
 // Picks the platform for the root: the forced name, else the highest-priority
@@ -104,7 +114,14 @@ Result<PlatformChoice> choose_platform(const std::vector<Manifest>& manifests,
 
 // Builds the plan: selects groups (fails on unknown -g/-e names), expands
 // globs, applies forbid rules, --since, caps and the --root rules for commands.
+// With --vm: only the host groups tagged with one of the manifest's
+// vm.context_tags, plus the chosen VM's directory files; fails when the
+// manifest has no `vm:` section or when no VM, or several, match.
 Result<Plan> build_plan(const PlatformChoice& platform, const PlanOptions& options,
                         FileSystem& fs, ProcessRunner& runner);
+
+// True when the plan is for one VM and `path` lies in another VM's directory
+// (its cores, for instance, stay out of a one-VM bundle).
+bool in_other_vm(const Plan& plan, const std::string& path);
 
 }  // namespace vmsupport

@@ -1,6 +1,9 @@
 // UTF-8 validation and base64 (see text.h).
 #include "util/text.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <cstdint>
 
 namespace vmsupport {
@@ -92,6 +95,14 @@ std::string base64_decode(std::string_view text) {
     }
   }
   return out;
+}
+
+std::optional<std::string> read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace vmsupport

@@ -3,6 +3,7 @@
 // losing bytes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,5 +25,9 @@ std::string base64_encode(std::string_view bytes);
 
 // Decodes standard base64; characters outside the alphabet are ignored.
 std::string base64_decode(std::string_view text);
+
+// The whole content of a file of this machine (not through --root: state
+// files, /proc); nullopt when it cannot be opened.
+std::optional<std::string> read_whole_file(const std::string& path);
 
 }  // namespace vmsupport

@@ -83,7 +83,7 @@ const BrokenCase k_broken[] = {
      "  - id: Logs:Host\n"
      "    files: [/var/log/*.log]\n",
      "manifests/x.yaml:1:1: unknown key 'platfrom' in manifest (did you mean 'platform'?)",
-     "known keys: platform, description, include, detect, forbid, inventory, groups, tracked, history, cores"},
+     "known keys: platform, description, include, detect, forbid, inventory, groups, tracked, history, cores, vm"},
     {"an unknown top-level key like no known one",
      "platform: esxi\n"
      "version: 2\n"
