@@ -64,6 +64,42 @@ TEST_SUITE("e2e") {
     CHECK(run({"verify", s.path.string()}).exit_code == 0);
   }
 
+  TEST_CASE("--vm on workstation: the VM of a user's inventory by display name, with Workstation's context") {
+    TempDir work;
+    const fs::path root = work.path() / "root";
+    copy_fixture("workstation", root);
+    const std::string vm_dir = "home/alice/vmware/Tax Return 2024/";
+    Collected c = collect_quiet({"--root", root.string(), "--platform", "workstation", "--no-scrub"}, work.path(),
+                                {"--vm", "tax return 2024"});
+    INFO("stderr: " << c.run.err);
+    REQUIRE(c.run.exit_code <= 1);
+    REQUIRE(c.bundle.error.empty());
+    for (const std::string& member : {vm_dir + "Tax Return 2024.vmx", vm_dir + "Tax Return 2024.vmsd",
+                                     vm_dir + "vmware.log", std::string("etc/vmware/config"),
+                                     std::string("home/alice/.vmware/inventory.vmls")}) {
+      INFO(member);
+      CHECK(c.bundle.members.contains(member));
+    }
+    CHECK_FALSE(c.bundle.members.contains(vm_dir + "Tax Return 2024-flat.vmdk"));
+    CHECK_FALSE(any_member(c.bundle, "build-box/"));
+    CHECK(c.bundle.manifest["vm"]["name"] == "Tax Return 2024");
+    CHECK(run({"verify", c.path.string(), "--allow-unscrubbed"}).exit_code == 0);
+
+    // Scrubbed: the VM's name is gone from contents and member names.
+    Collected s = collect_quiet({"--root", root.string(), "--platform", "workstation"}, work.path(),
+                                {"--vm", "Tax Return 2024"});
+    INFO("stderr: " << s.run.err);
+    REQUIRE(s.run.exit_code <= 1);
+    CHECK_FALSE(any_content(s.bundle, "Tax Return 2024"));
+    CHECK_FALSE(any_member(s.bundle, "Tax Return"));
+    CHECK(run({"verify", s.path.string()}).exit_code == 0);
+
+    const RunResult none = run({"collect", "--root", root.string(), "--platform", "workstation", "--vm", "nope",
+                                "-o", work.path().string() + "/"});
+    CHECK(none.exit_code == 2);
+    CHECK(none.err.find("'Build Box'") != std::string::npos);
+  }
+
   TEST_CASE("--vm with no match or several matches fails with exit 2 and lists the VMs") {
     TempDir work;
     const fs::path root = work.path() / "root";
