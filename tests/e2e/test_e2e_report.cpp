@@ -57,7 +57,7 @@ RunResult failing_collect(const fs::path& work) {
 TEST_SUITE("e2e") {
 
 TEST_CASE("every bundle has index.html whose links all name members, and it verifies") {
-  for (const char* fixture : {"esxi", "linux"}) {
+  for (const char* fixture : {"esxi", "linux", "vcenter", "workstation", "fusion", "guest"}) {
     INFO(fixture);
     TempDir work;
     const Collected c = fixture_bundle(fixture, work.path());
@@ -79,7 +79,7 @@ TEST_CASE("every bundle has index.html whose links all name members, and it veri
 }
 
 TEST_CASE("inspect prints the summary of each fixture's bundle, and --json the same facts") {
-  for (const char* fixture : {"esxi", "linux"}) {
+  for (const char* fixture : {"esxi", "linux", "vcenter", "workstation", "fusion", "guest"}) {
     INFO(fixture);
     TempDir work;
     const Collected c = fixture_bundle(fixture, work.path());
