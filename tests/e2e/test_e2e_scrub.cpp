@@ -91,6 +91,34 @@ TEST_CASE("a scrubbed linux bundle holds no planted name or address and verifies
   CHECK(verify.exit_code == 0);
 }
 
+TEST_CASE("a host with a generic name keeps its name out of the host's own places, and the word elsewhere") {
+  // The linux fixture renamed "server": hostname, hosts, syslog host column.
+  TempDir work;
+  const fs::path root = work.path() / "root";
+  copy_fixture("linux", root);
+  for (const char* file : {"etc/hostname", "etc/hosts", "var/log/syslog"}) {
+    std::string text = read_file(root / file);
+    for (std::size_t at = text.find("linux-fixture-01"); at != std::string::npos; at = text.find("linux-fixture-01", at)) {
+      text.replace(at, 16, "server");
+    }
+    write_file(root / file, text + (std::string(file) == "var/log/syslog" ? "the server said hello\n" : ""));
+  }
+  Collected c = collect_quiet({"--root", root.string()}, work.path(), {});
+  INFO("stderr: " << c.run.err);
+  REQUIRE(c.run.exit_code == 0);
+  auto& members = c.bundle.members;
+  CHECK(members["etc/hostname"].content == "host-0001\n");
+  CHECK(members["etc/hosts"].content.find("server") == std::string::npos);
+  const std::string& syslog = members["var/log/syslog"].content;
+  CHECK(syslog.find("+00:00 server ") == std::string::npos);
+  CHECK(syslog.find("+00:00 host-0001 systemd[1]:") != std::string::npos);
+  CHECK(syslog.find("the server said hello") != std::string::npos);  // the word, not the host
+  const std::string& readme = members["README.txt"].content;
+  CHECK(readme.find("Host:      host-0001") != std::string::npos);
+  CHECK(readme.find("server") == std::string::npos);
+  CHECK(run({"verify", c.path.string(), "--map", (work.path() / "state/map.json").string()}).exit_code == 0);
+}
+
 TEST_CASE("pseudonyms are the same in every bundle of a site") {
   TempDir work;
   Collected first = scrubbed_collect("esxi", work.path());

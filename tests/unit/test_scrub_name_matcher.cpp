@@ -166,6 +166,41 @@ TEST_SUITE("unit") {
     });
   }
 
+  TEST_CASE("a generic host name is replaced where it stands as the host: its own line, a host field, a host column") {
+    const NameMatcher matcher = build({{"vm", "host-0001", Category::host, true},
+                                       {"test", "vm-0003", Category::vm, true}});
+    check_cases(matcher, {
+        // /etc/hostname, and a README's host line
+        {"vm\n", "host-0001\n"},
+        {"vm", "host-0001"},
+        {"  vm \r\n", "  host-0001 \r\n"},
+        {"Host:      vm (Debian GNU/Linux 12)", "Host:      host-0001 (Debian GNU/Linux 12)"},
+        // labelled fields
+        {"kernel.hostname = vm\n", "kernel.hostname = host-0001\n"},
+        {"_HOSTNAME=vm\n", "_HOSTNAME=host-0001\n"},
+        {"/adv/Misc/HostName = vm", "/adv/Misc/HostName = host-0001"},
+        {"nodename: vm", "nodename: host-0001"},
+        {"displayName = test", "displayName = vm-0003"},
+        // host columns: syslog, journal, hosts, uname, user@host
+        {"Dec  4 17:00:01 vm sshd[812]: Accepted", "Dec  4 17:00:01 host-0001 sshd[812]: Accepted"},
+        {"2026-12-04T17:00:01.123+00:00 vm kernel: x", "2026-12-04T17:00:01.123+00:00 host-0001 kernel: x"},
+        {"127.0.1.1\tvm.localdomain vm\n", "127.0.1.1\thost-0001.localdomain host-0001\n"},
+        {"::1 localhost vm", "::1 localhost host-0001"},
+        {"Linux vm 6.1.0-18-amd64 #1 SMP", "Linux host-0001 6.1.0-18-amd64 #1 SMP"},
+        {"root@vm:~# ls", "root@host-0001:~# ls"},
+        {"[ds1] test/test.vmx", "[ds1] vm-0003/vm-0003.vmx"},
+        // and nowhere else
+        {"vm.swappiness = 60", "vm.swappiness = 60"},
+        {"total-vm:34323760kB", "total-vm:34323760kB"},
+        {"inventory: 2 host, 0 vm, 1 user", "inventory: 2 host, 0 vm, 1 user"},
+        {"Dec  4 17:00:01 vm is the word", "Dec  4 17:00:01 vm is the word"},
+        {"the vm was started", "the vm was started"},
+        {"hostname = test", "hostname = test"},
+        {"vm = vm", "vm = vm"},
+        {"10:00:00 start test", "10:00:00 start test"},
+    });
+  }
+
   TEST_CASE("names outside ASCII match whole, their ASCII letters in any case") {
     const NameMatcher matcher = build(sample_names());
     check_cases(matcher, {
