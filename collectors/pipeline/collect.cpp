@@ -5,6 +5,7 @@
 #include "pipeline/collect.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "bundle/documents.h"
@@ -43,7 +44,17 @@ std::string bundle_name(const CollectOptions& options, const std::string& host, 
   return name + host + "-" + format_compact_utc(when);
 }
 
+// The most memory this process has held so far (its peak resident set).
+std::uint64_t peak_memory() {
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+}
+
+// Tells the progress callback, and the run log (with the memory peak so far:
+// vmsupport must not add to a struggling host's troubles unnoticed).
 void notify(const CollectOptions& options, const char* step, const Plan* plan = nullptr, std::uint64_t bytes = 0) {
+  spdlog::info("step {}: peak memory so far {}", step, format_size(peak_memory()));
   if (!options.on_progress) return;
   Progress progress;
   progress.step = step;

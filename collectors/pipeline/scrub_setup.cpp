@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <malloc.h>
 
 #include <filesystem>
 
@@ -15,6 +16,15 @@ Result<ScrubSetup> prepare_scrubber(const ScrubOptions& options, const Manifest&
     setup.scrubber = std::make_unique<PassThroughScrubber>("--no-scrub was given");
     return setup;
   }
+  // The names first: compiling them is the costly part, and the map (tens of
+  // thousands of entries at a big site) is not in memory yet.
+  Inventory inventory = gather_inventory(manifest, fs);
+  if (host_name != "unknown") inventory.add(Category::host, host_name);
+  spdlog::info("inventory: {} host, {} domain, {} vm, {} user names", inventory.count(Category::host),
+               inventory.count(Category::domain), inventory.count(Category::vm), inventory.count(Category::user));
+  auto names = ContentScrubber::compile_names(inventory, options.settings);
+  if (!names) return std::unexpected(names.error());
+  ::malloc_trim(0);  // what compiling took for a while goes back to the system
   auto map = PseudonymMap::load(options.map_path);
   if (!map) {
     auto error = std::unexpected(map.error());
@@ -23,14 +33,9 @@ Result<ScrubSetup> prepare_scrubber(const ScrubOptions& options, const Manifest&
   }
   setup.map = std::make_unique<PseudonymMap>(std::move(*map));
   setup.map_path = options.map_path;
-  Inventory inventory = gather_inventory(manifest, fs);
-  if (host_name != "unknown") inventory.add(Category::host, host_name);
-  spdlog::info("inventory: {} host, {} domain, {} vm, {} user names", inventory.count(Category::host),
-               inventory.count(Category::domain), inventory.count(Category::vm), inventory.count(Category::user));
-  auto scrubber = ContentScrubber::create(inventory, options.settings, *setup.map);
-  if (!scrubber) return std::unexpected(scrubber.error());
-  setup.content = scrubber->get();
-  setup.scrubber = std::move(*scrubber);
+  auto scrubber = ContentScrubber::create(std::move(*names), options.settings, *setup.map);
+  setup.content = scrubber.get();
+  setup.scrubber = std::move(scrubber);
   return setup;
 }
 

@@ -109,22 +109,41 @@ Result<std::set<Category>> parse_keep(const std::string& list) {
 Result<std::unique_ptr<ContentScrubber>> ContentScrubber::create(const Inventory& inventory,
                                                                  const ScrubSettings& settings,
                                                                  PseudonymMap& map) {
-  std::unique_ptr<ContentScrubber> scrubber(new ContentScrubber(settings, map));
-  scrubber->m_service_accounts = inventory.service_accounts;
-  std::vector<NameEntry> entries;
+  auto names = compile_names(inventory, settings);
+  if (!names) return std::unexpected(names.error());
+  return create(std::move(*names), settings, map);
+}
+
+Result<ContentScrubber::CompiledNames> ContentScrubber::compile_names(const Inventory& inventory,
+                                                                      const ScrubSettings& settings) {
+  CompiledNames names;
+  names.service_accounts = inventory.service_accounts;
   for (const InventoryName& name : inventory.names) {
-    if (scrubber->keeps(name.category)) continue;
-    entries.push_back(NameEntry{name.name, map.pseudonym(name.category, name.name), name.category,
-                                is_generic_name(name.name)});
-    ++scrubber->m_report.inventory[std::string(category_name(name.category))];
+    if (settings.keep.contains(name.category)) continue;
+    names.entries.push_back(NameEntry{name.name, {}, name.category, is_generic_name(name.name)});
+    ++names.counts[std::string(category_name(name.category))];
   }
   for (const std::string& word : settings.words) {
-    entries.push_back(NameEntry{word, map.pseudonym(Category::word, word), Category::word, false});
-    ++scrubber->m_report.inventory["word"];
+    names.entries.push_back(NameEntry{word, {}, Category::word, false});
+    ++names.counts["word"];
   }
-  auto names = NameMatcher::build(entries, settings.cache_dir);
-  if (!names) return std::unexpected(names.error());
-  scrubber->m_names = std::move(*names);
+  auto matcher = NameMatcher::compile(names.entries, settings.cache_dir);
+  if (!matcher) return std::unexpected(matcher.error());
+  names.matcher = std::move(*matcher);
+  return names;
+}
+
+std::unique_ptr<ContentScrubber> ContentScrubber::create(CompiledNames names, const ScrubSettings& settings,
+                                                         PseudonymMap& map) {
+  std::unique_ptr<ContentScrubber> scrubber(new ContentScrubber(settings, map));
+  scrubber->m_service_accounts = std::move(names.service_accounts);
+  scrubber->m_report.inventory = std::move(names.counts);
+  // Pseudonyms are made now, in inventory order, then --scrub-word's.
+  names.matcher.assign([&](std::size_t i) {
+    const NameEntry& entry = names.entries[i];
+    return map.pseudonym(entry.category, entry.name);
+  });
+  scrubber->m_names = std::move(names.matcher);
   return scrubber;
 }
 

@@ -48,6 +48,19 @@ class ContentScrubber final : public Scrubber {
   static Result<std::unique_ptr<ContentScrubber>> create(const Inventory& inventory,
                                                          const ScrubSettings& settings, PseudonymMap& map);
 
+  // create() in two steps: compile_names() does the costly part (compiling
+  // thousands of names takes tens of MiB for a while) before the map is
+  // loaded, so the two never add up in the peak memory of a run.
+  struct CompiledNames {
+    std::vector<NameEntry> entries;  // replacements not yet given
+    NameMatcher matcher;
+    std::map<std::string, std::size_t> counts;  // names per category
+    std::set<std::string> service_accounts;
+  };
+  static Result<CompiledNames> compile_names(const Inventory& inventory, const ScrubSettings& settings);
+  static std::unique_ptr<ContentScrubber> create(CompiledNames names, const ScrubSettings& settings,
+                                                 PseudonymMap& map);
+
   ScrubbedItem scrub(CollectedItem item) override;
   std::unique_ptr<PreparedScrub> prepare(CollectedItem& item) const override;
   ScrubbedItem scrub_prepared(CollectedItem item, std::unique_ptr<PreparedScrub> prepared) override;

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "util/text.h"
@@ -52,10 +53,27 @@ Result<std::map<std::string, std::uint64_t>> parse_counters(const nlohmann::json
   return counters;
 }
 
+// Each element of "entries" is taken as the parser finishes it and then
+// dropped: a map of tens of thousands of names is never held as a JSON tree.
 Result<MapFile> parse_document(const std::string& text) {
+  using Event = nlohmann::json::parse_event_t;
+  MapFile file;
+  std::string top_key;
+  std::size_t index = 0;
+  std::optional<Error> failure;
+  const auto take_entry = [&](int depth, Event event, nlohmann::json& parsed) {
+    if (depth == 1 && event == Event::key) top_key = parsed.get<std::string>();
+    if (depth != 2 || top_key != "entries") return true;
+    if (event != Event::object_end && event != Event::array_end && event != Event::value) return true;
+    Result<Entry> entry = parse_entry(parsed);
+    if (!entry && !failure) failure = fail("entries[", index, "]: ", entry.error().message).error();
+    if (entry) file.entries.push_back(std::move(*entry));
+    ++index;
+    return false;
+  };
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(text);
+    json = nlohmann::json::parse(text, take_entry);
   } catch (const nlohmann::json::parse_error& error) {
     return fail("invalid JSON near byte ", error.byte);
   }
@@ -68,12 +86,7 @@ Result<MapFile> parse_document(const std::string& text) {
   }
   const auto entries = json.find("entries");
   if (entries == json.end() || !entries->is_array()) return fail("no \"entries\" list");
-  MapFile file;
-  for (std::size_t i = 0; i < entries->size(); ++i) {
-    Result<Entry> entry = parse_entry((*entries)[i]);
-    if (!entry) return fail("entries[", i, "]: ", entry.error().message);
-    file.entries.push_back(std::move(*entry));
-  }
+  if (failure) return std::unexpected(*failure);
   auto counters = parse_counters(json);
   if (!counters) return std::unexpected(counters.error());
   file.counters = std::move(*counters);

@@ -160,12 +160,19 @@ bool is_generic_name(std::string_view name) {
 }
 
 Result<NameMatcher> NameMatcher::build(const std::vector<NameEntry>& names, const std::string& cache_dir) {
+  auto matcher = compile(names, cache_dir);
+  if (matcher) matcher->assign([&names](std::size_t i) { return names[i].replacement; });
+  return matcher;
+}
+
+Result<NameMatcher> NameMatcher::compile(const std::vector<NameEntry>& names, const std::string& cache_dir) {
   NameMatcher matcher;
   std::vector<std::string> literals;
-  for (const NameEntry& entry : names) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const NameEntry& entry = names[i];
     if (entry.name.empty()) continue;
     for (auto& [encoding, form] : encoded_forms(entry.name)) {
-      matcher.m_forms.push_back(Form{form, encode(entry.replacement, encoding), entry.category, entry.generic});
+      matcher.m_forms.push_back(Form{{}, entry.category, entry.generic, i, encoding});
       literals.push_back(std::move(form));
     }
   }
@@ -173,6 +180,18 @@ Result<NameMatcher> NameMatcher::build(const std::vector<NameEntry>& names, cons
   if (!set) return std::unexpected(set.error());
   matcher.m_literals = std::move(*set);
   return matcher;
+}
+
+void NameMatcher::assign(const std::function<std::string(std::size_t)>& replacement_of) {
+  std::size_t name = SIZE_MAX;
+  std::string replacement;
+  for (Form& form : m_forms) {
+    if (form.name != name) {
+      name = form.name;
+      replacement = replacement_of(name);
+    }
+    form.replacement = encode(replacement, form.encoding);
+  }
 }
 
 std::vector<NameMatch> NameMatcher::find(std::string_view text) const {

@@ -7,11 +7,13 @@
 // a whole path component, a quoted value, a bracketed token.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "scrub/category.h"
+#include "scrub/encodings.h"
 #include "scrub/hyperscan.h"
 
 namespace vmsupport {
@@ -39,6 +41,13 @@ class NameMatcher {
   // Compiles the names (empty names are ignored). Fails when Hyperscan does.
   static Result<NameMatcher> build(const std::vector<NameEntry>& names, const std::string& cache_dir = "");
 
+  // build() in two steps, so that the costly one (compiling, tens of MiB for
+  // a while with thousands of names) can run before anything else big is in
+  // memory: compile() ignores the replacements; assign() then gives them,
+  // `replacement_of(i)` for names[i], called in order of the names.
+  static Result<NameMatcher> compile(const std::vector<NameEntry>& names, const std::string& cache_dir = "");
+  void assign(const std::function<std::string(std::size_t)>& replacement_of);
+
   // Whole-token, leftmost-longest matches in `text`, in order, not overlapping.
   std::vector<NameMatch> find(std::string_view text) const;
 
@@ -46,10 +55,11 @@ class NameMatcher {
 
  private:
   struct Form {
-    std::string text;
     std::string replacement;
     Category category;
     bool generic;
+    std::size_t name;  // its index in the names given to compile()
+    Encoding encoding;
   };
   std::vector<Form> m_forms;
   LiteralSet m_literals;

@@ -223,6 +223,29 @@ TEST_SUITE("unit") {
     for (std::size_t i = 1; i < matches.size(); ++i) CHECK(matches[i - 1].end <= matches[i].begin);
   }
 
+  TEST_CASE("compile then assign matches like build, asking each name's replacement once, in order") {
+    std::vector<NameEntry> names = sample_names();
+    names.insert(names.begin() + 1, NameEntry{"", "unused", Category::host, false});
+    std::vector<NameEntry> unnamed = names;
+    for (NameEntry& entry : unnamed) entry.replacement.clear();
+    auto compiled = NameMatcher::compile(unnamed);
+    REQUIRE(compiled.has_value());
+    std::vector<std::size_t> asked;
+    compiled->assign([&](std::size_t i) {
+      asked.push_back(i);
+      return names[i].replacement;
+    });
+    std::vector<std::size_t> expected;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (!names[i].name.empty()) expected.push_back(i);
+    }
+    CHECK(asked == expected);
+    const NameMatcher built = build(names);
+    for (std::string_view text : {"dc01 Payroll%20DB R&amp;D [test] esx01.corp.example", "/server/x"}) {
+      CHECK(replace(*compiled, text) == replace(built, text));
+    }
+  }
+
   TEST_CASE("empty names are ignored, and no names find nothing") {
     const NameMatcher empty = build({});
     CHECK(empty.size() == 0);
