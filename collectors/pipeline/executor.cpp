@@ -5,6 +5,10 @@
 #include "pipeline/executor.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
 
 #include <condition_variable>
 #include <mutex>
@@ -28,8 +32,33 @@ std::uint64_t expected_bytes(const Task& task) {
 }
 
 // Items collected but not yet written may hold at most this much memory
-// (plus the one item the writer waits for, whatever its size).
+// (plus the one item the writer waits for, whatever its size): 24 MiB, less
+// when the run already holds much (a pseudonym map of tens of thousands of
+// entries, thousands of compiled names), so that the whole stays near
+// k_memory_target; never less than k_least_budget.
 constexpr std::uint64_t k_memory_budget = 24ull << 20;
+constexpr std::uint64_t k_memory_target = 52ull << 20;
+constexpr std::uint64_t k_least_budget = 8ull << 20;
+
+// The memory this process holds now (its resident set), 0 when unknown.
+std::uint64_t resident_bytes() {
+  std::FILE* statm = std::fopen("/proc/self/statm", "r");
+  if (!statm) return 0;
+  unsigned long size = 0;
+  unsigned long resident = 0;
+  const bool read = std::fscanf(statm, "%lu %lu", &size, &resident) == 2;
+  std::fclose(statm);
+  return read ? static_cast<std::uint64_t>(resident) * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) : 0;
+}
+
+std::uint64_t memory_budget() {
+  const std::uint64_t resident = resident_bytes();
+  const std::uint64_t room = resident < k_memory_target ? k_memory_target - resident : 0;
+  const std::uint64_t budget = std::clamp(room, k_least_budget, k_memory_budget);
+  spdlog::info("memory: {} held before collecting, {} for items in flight", format_size(resident),
+               format_size(budget));
+  return budget;
+}
 
 // A scrubbed item waiting for the writer: its record (size and checksum
 // filled in when written) and its member encoded (none when the item has no
@@ -105,7 +134,7 @@ class OrderedRun {
   bool may_start(std::size_t index) const {
     if (index == m_written) return true;
     return index < m_written + m_window &&
-           m_in_flight + expected_bytes(m_plan.tasks[index]) <= k_memory_budget;
+           m_in_flight + expected_bytes(m_plan.tasks[index]) <= m_budget;
   }
 
   // Lets the item after `index` take its in-order scrubbing step.
@@ -150,6 +179,7 @@ class OrderedRun {
   const EncodeSettings& m_encode;
   std::vector<std::optional<Done>> m_slots;
   std::size_t m_window;
+  std::uint64_t m_budget = memory_budget();
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::size_t m_next = 0;

@@ -32,6 +32,8 @@ Result<ScrubSetup> prepare_scrubber(const ScrubOptions& options, const Manifest&
     return error;
   }
   setup.map = std::make_unique<PseudonymMap>(std::move(*map));
+  map = {};
+  ::malloc_trim(0);  // reading the map file took about as much again as the map holds
   setup.map_path = options.map_path;
   auto scrubber = ContentScrubber::create(std::move(*names), options.settings, *setup.map);
   setup.content = scrubber.get();
