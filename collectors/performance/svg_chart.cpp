@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "util/markup.h"
+
 namespace vmsupport {
 namespace {
 
@@ -89,7 +91,7 @@ std::string axes(const Chart& chart, const Frame& frame) {
   svg += "<text x=\"" + number((k_left + plot_right) / 2) + "\" y=\"" + number(k_height - 8) +
          "\" text-anchor=\"middle\">time since the first snapshot (s)</text>\n";
   svg += "<text x=\"16\" y=\"" + number((k_top + k_height - k_bottom) / 2) + "\" text-anchor=\"middle\" transform=\"rotate(-90 16 " +
-         number((k_top + k_height - k_bottom) / 2) + ")\">" + xml_escape(chart.unit) + "</text>\n";
+         number((k_top + k_height - k_bottom) / 2) + ")\">" + escape_markup(chart.unit) + "</text>\n";
   return svg;
 }
 
@@ -103,32 +105,17 @@ std::string lines_and_legend(const Chart& chart, const Frame& frame) {
       for (std::size_t p = 0; p < s.points.size(); ++p) {
         svg += (p ? " " : "") + number(frame.x(s.points[p].first)) + "," + number(frame.y(s.points[p].second));
       }
-      svg += "\"><title>" + xml_escape(s.name) + "</title></polyline>\n";
+      svg += "\"><title>" + escape_markup(s.name) + "</title></polyline>\n";
     }
     const double y = k_top + 18.0 * static_cast<double>(i);
     const double x = k_width - k_right + 16;
     svg += "<rect x=\"" + number(x) + "\" y=\"" + number(y - 9) + "\" width=\"12\" height=\"12\" fill=\"" + colour + "\"/>\n";
-    svg += "<text x=\"" + number(x + 18) + "\" y=\"" + number(y + 2) + "\">" + xml_escape(s.name) + "</text>\n";
+    svg += "<text x=\"" + number(x + 18) + "\" y=\"" + number(y + 2) + "\">" + escape_markup(s.name) + "</text>\n";
   }
   return svg;
 }
 
 }  // namespace
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string render_svg_chart(const Chart& chart) {
   const Frame frame = frame_of(chart);
@@ -137,11 +124,11 @@ std::string render_svg_chart(const Chart& chart) {
   svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + number(k_width, 0) + "\" height=\"" +
          number(k_height, 0) + "\" viewBox=\"0 0 " + number(k_width, 0) + " " + number(k_height, 0) +
          "\" role=\"img\" aria-labelledby=\"title desc\" font-family=\"sans-serif\" font-size=\"11\">\n";
-  svg += "<title id=\"title\">" + xml_escape(chart.title) + " (" + xml_escape(chart.unit) + ")</title>\n";
-  svg += "<desc id=\"desc\">" + xml_escape(chart.title) + " over time, " + std::to_string(chart.series.size()) +
+  svg += "<title id=\"title\">" + escape_markup(chart.title) + " (" + escape_markup(chart.unit) + ")</title>\n";
+  svg += "<desc id=\"desc\">" + escape_markup(chart.title) + " over time, " + std::to_string(chart.series.size()) +
          " series</desc>\n";
   svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  svg += "<text x=\"" + number(k_left) + "\" y=\"24\" font-size=\"14\" font-weight=\"bold\">" + xml_escape(chart.title) +
+  svg += "<text x=\"" + number(k_left) + "\" y=\"24\" font-size=\"14\" font-weight=\"bold\">" + escape_markup(chart.title) +
          "</text>\n";
   svg += axes(chart, frame);
   if (empty) {

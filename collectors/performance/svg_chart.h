@@ -20,7 +20,4 @@ struct Chart {
 // legend but draw nothing; a chart with no points at all says so in its body.
 std::string render_svg_chart(const Chart& chart);
 
-// Text with &, <, >, " and ' escaped for XML.
-std::string xml_escape(const std::string& text);
-
 }  // namespace vmsupport

@@ -8,6 +8,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include "report/html_style.h"
+#include "util/markup.h"
 #include "util/text.h"
 #include "util/units.h"
 
@@ -20,15 +21,15 @@ constexpr std::size_t k_diff_max_lines = 2000;  // the rest is in the member
 class Page {
  public:
   void raw(std::string_view html) { m_out += html; }
-  void text(std::string_view text) { m_out += html_escape(text); }
+  void text(std::string_view text) { m_out += escape_markup(text); }
   // <tag>text</tag>, escaped.
   void element(std::string_view tag, std::string_view text, std::string_view attributes = {}) {
     m_out += fmt::format("<{}{}{}>", tag, attributes.empty() ? "" : " ", attributes);
-    m_out += html_escape(text);
+    m_out += escape_markup(text);
     m_out += fmt::format("</{}>", tag);
   }
   void link(std::string_view member, std::string_view label) {
-    m_out += "<a href=\"" + html_escape(member_href(member)) + "\">" + html_escape(label) + "</a>";
+    m_out += "<a href=\"" + escape_markup(member_href(member)) + "\">" + escape_markup(label) + "</a>";
   }
   std::string take() { return std::move(m_out); }
 
@@ -43,7 +44,7 @@ std::string status_badge(std::string_view status) {
   const int rank = status_rank(status);
   const char* sign = rank <= 1 ? "\u2717 " : rank == 2 ? "\u25D1 " : rank == 3 ? "\u2713 " : rank == 4 ? "\u2013 " : "";
   const std::string word = status == "timed_out" ? "timed out" : std::string(status);
-  return "<span class=\"badge s-" + html_escape(status) + "\">" + sign + html_escape(word) + "</span>";
+  return "<span class=\"badge s-" + escape_markup(status) + "\">" + sign + escape_markup(word) + "</span>";
 }
 
 void row(Page& page, std::string_view name, std::string_view value) {
@@ -116,7 +117,7 @@ void run_section(Page& page, const ReportModel& m) {
 void collector_rows(Page& page, const ReportModel& m, bool skipped) {
   for (const ReportCollector& c : m.collectors) {
     if ((c.status == "skipped") != skipped) continue;
-    page.raw("<tr class=\"r-" + html_escape(c.status) + "\"><td>" + status_badge(c.status) + "</td>");
+    page.raw("<tr class=\"r-" + escape_markup(c.status) + "\"><td>" + status_badge(c.status) + "</td>");
     page.element("th", c.id, "scope=\"row\"");
     page.element("td", c.group);
     page.element("td", c.kind);
@@ -259,7 +260,7 @@ void performance_section(Page& page, const ReportModel& m) {
   page.raw("<section id=\"performance\"><h2>Performance</h2>\n");
   for (const std::string& chart : m.charts) {
     const std::string name = chart.substr(chart.rfind('/') + 1);
-    page.raw("<figure><img src=\"" + html_escape(member_href(chart)) + "\" alt=\"Chart " + html_escape(name) +
+    page.raw("<figure><img src=\"" + escape_markup(member_href(chart)) + "\" alt=\"Chart " + escape_markup(name) +
              "\"><figcaption>");
     page.link(chart, chart);
     page.raw("</figcaption></figure>\n");
@@ -297,22 +298,6 @@ void navigation(Page& page, const ReportModel& m) {
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string member_href(std::string_view member_path) {
   std::string out;

@@ -11,9 +11,6 @@
 
 namespace vmsupport {
 
-// `text` with & < > " ' replaced by character references.
-std::string html_escape(std::string_view text);
-
 // A relative href to a member: each path segment percent-encoded (all but
 // A-Z a-z 0-9 - . _ ~), so that names with spaces, '#', '?' or '%' link right.
 std::string member_href(std::string_view member_path);

@@ -5,6 +5,7 @@
 #include "report/html.h"
 #include "report/inspect.h"
 #include "report/report_model.h"
+#include "util/markup.h"
 
 using namespace vmsupport;
 using json = nlohmann::json;
@@ -43,10 +44,10 @@ std::size_t position(const std::string& page, const std::string& needle) {
 
 TEST_SUITE("unit") {
 
-TEST_CASE("html_escape replaces the five special characters") {
-  CHECK(html_escape("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;");
-  CHECK(html_escape("plain text") == "plain text");
-  CHECK(html_escape("") == "");
+TEST_CASE("escape_markup replaces the five special characters") {
+  CHECK(escape_markup("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;");
+  CHECK(escape_markup("plain text") == "plain text");
+  CHECK(escape_markup("") == "");
 }
 
 TEST_CASE("member hrefs percent-encode each segment and keep the slashes") {
