@@ -315,8 +315,12 @@ std::vector<std::string> names_from_text(const InventorySource& source, const st
     for (const UserField& field : find_user_fields(text)) names.push_back(text.substr(field.begin, field.end - field.begin));
     return names;
   }
-  const std::vector<std::string> lines = lines_of(text);
-  return lines.empty() ? std::vector<std::string>{} : std::vector<std::string>{words_of(lines[0]).front()};
+  // The first word of the first line that has one (a line of \v or \f has none).
+  for (const std::string& line : lines_of(text)) {
+    const std::vector<std::string> words = words_of(line);
+    if (!words.empty()) return {words.front()};
+  }
+  return {};
 }
 
 // UID_MIN of the root's /etc/login.defs: where real users start there

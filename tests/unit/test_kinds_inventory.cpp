@@ -72,6 +72,8 @@ TEST_SUITE("unit") {
          {"web01"}},
         {"line: an empty file", "line", "", 1000, "", {}},
         {"line: only comments", "line", "", 1000, "# nothing\n   \n", {}},
+        {"line: a line of form feeds and vertical tabs has no word (found by fuzz_inventory)", "line", "", 1000,
+         "\v\f\n\fweb03\n", {"web03"}},
         {"key: esx.conf's quoted value", "key", "/adv/Misc/HostName", 1000,
          "/adv/Misc/HostIPAddr = \"10.0.0.5\"\n/adv/Misc/HostName = \"esx01.corp.example\"\n", {"esx01.corp.example"}},
         {"key: a .vmx displayName with a space", "key", "displayName", 1000,
