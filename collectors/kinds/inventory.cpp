@@ -105,13 +105,6 @@ std::string decode_xml(const std::string& value) {
   return out;
 }
 
-std::vector<std::string> words_of(const std::string& line) {
-  std::vector<std::string> words;
-  std::istringstream in(line);
-  for (std::string word; in >> word;) words.push_back(word);
-  return words;
-}
-
 bool is_loopback_name(const std::string& name) {
   const std::string n = ascii_lower(name);
   return n == "localhost" || n.rfind("localhost.", 0) == 0 || n.rfind("ip6-", 0) == 0 ||

@@ -6,15 +6,10 @@
 #include <set>
 #include <sstream>
 
+#include "util/text.h"
+
 namespace vmsupport {
 namespace {
-
-std::vector<std::string> words_of(const std::string& line) {
-  std::vector<std::string> words;
-  std::istringstream in(line);
-  for (std::string word; in >> word;) words.push_back(word);
-  return words;
-}
 
 std::uint64_t number(const std::string& word) { return std::strtoull(word.c_str(), nullptr, 10); }
 

@@ -26,6 +26,9 @@ std::string base64_encode(std::string_view bytes);
 // Decodes standard base64; characters outside the alphabet are ignored.
 std::string base64_decode(std::string_view text);
 
+// The words of `line`, split at white space (spaces, tabs, \r, \v, \f).
+std::vector<std::string> words_of(const std::string& line);
+
 // The whole content of a file of this machine (not through --root: state
 // files, /proc); nullopt when it cannot be opened.
 std::optional<std::string> read_whole_file(const std::string& path);
