@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 size_mib=${1:-200}
 runs=${2:-3}
 big_mib=${3:-2048}
-bin=build/vmsupport
+bin=${BIN:-build/vmsupport}  # BIN=PATH compares another build on the same tree
 [ -x "$bin" ] || bash scripts/build.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
