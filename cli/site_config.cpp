@@ -8,6 +8,7 @@
 
 #include "bundle/case_info.h"
 #include "manifest/yaml_reader.h"
+#include "util/small_file.h"
 #include "options.h"
 #include "scrub/content_scrubber.h"
 
@@ -196,14 +197,13 @@ Result<SiteConfig> parse_site_config(const std::string& text, const std::string&
 }
 
 Result<SiteConfig> load_site_config(const ConfigChoice& choice) {
-  std::ifstream in(choice.path);
-  if (!in) {
+  auto text = read_small_file(choice.path, 1 << 20, "a config file");
+  if (!text && text.error().code != 0) {
     if (!choice.required) return SiteConfig{};
-    return fail("--config ", choice.path, ": cannot read it: ", errno_text(errno));
+    return fail("--config ", choice.path, ": cannot read it: ", errno_text(text.error().code));
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_site_config(text.str(), choice.path);
+  if (!text) return fail("--config ", text.error().message);
+  return parse_site_config(*text, choice.path);
 }
 
 void apply_site_config(const SiteConfig& config, const CLI::App& command, RawOptions& raw) {
