@@ -68,7 +68,7 @@ std::vector<BadCase> bad_cases() {
       {"a YAML syntax error", {"--manifests", "WORK/manifests"}, "WORK/manifests/m.yaml:3:1: YAML syntax error",
        {{"m.yaml", "platform: m\ngroups: [\n"}}},
       {"an unknown key", {"--manifests", "WORK/manifests"},
-       "WORK/manifests/m.yaml:5:40: unknown key 'timout' in file entry",
+       "WORK/manifests/m.yaml:5:32: unknown key 'timout' in file entry",
        {{"m.yaml", "platform: m\ngroups:\n  - id: Logs:Host\n    files:\n      - { glob: /etc/hostname, timout: 5s }\n"}}},
       {"a wrong type", {"--manifests", "WORK/manifests"}, "WORK/manifests/m.yaml:2:9: 'groups' must be a non-empty list",
        {{"m.yaml", "platform: m\ngroups: 5\n"}}},
@@ -77,7 +77,7 @@ std::vector<BadCase> bad_cases() {
       {"a duplicate key", {"--manifests", "WORK/manifests"}, "WORK/manifests/m.yaml:2:1: duplicate key 'platform'",
        {{"m.yaml", "platform: m\nplatform: n\n" + k_group}}},
       {"a duplicate group id", {"--manifests", "WORK/manifests"},
-       "WORK/manifests/m.yaml:5:7: duplicate group id 'Logs:Host' (first defined at line 3)",
+       "WORK/manifests/m.yaml:6:9: duplicate group id 'Logs:Host' (first defined at line 3)",
        {{"m.yaml", "platform: m\n" + k_group + "  - id: Logs:Host\n    files:\n      - { glob: /etc/hosts }\n"}}},
       {"a duplicate command id", {"--manifests", "WORK/manifests"}, "duplicate command id 'u' in group 'Cmd:X'",
        {{"m.yaml", "platform: m\ngroups:\n  - id: Cmd:X\n    commands:\n      - { id: u, argv: [uname] }\n"
@@ -115,7 +115,8 @@ TEST_SUITE("e2e") {
 
 TEST_CASE("bad options and bad manifests exit 2 naming the option or the spot, and collect nothing") {
   for (const BadCase& bad : bad_cases()) {
-    CAPTURE(bad.name);
+    const std::string name = bad.name;
+    CAPTURE(name);
     TempDir work;
     fs::create_directories(work.path() / "out");
     write_file(work.path() / "file", "a regular file\n");
