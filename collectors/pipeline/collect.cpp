@@ -207,8 +207,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
 
   spdlog::info("vmsupport {} collect, options {}", VMSUPPORT_VERSION,
                options.given.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-  // 0. Check -o and the --encrypt-to key first: nothing is collected for a bundle that cannot be placed.
-  if (auto ok = check_output(options.output); !ok) return failed(k_exit_usage, ok.error());
+  // 0. Check the --encrypt-to key first: nothing is collected for a key gpg cannot use.
   auto key = prepare_encryption(options.encrypt_to, options.output, host.runner);
   if (!key) return failed(k_exit_usage, key.error());
   // 1. Load the manifests: built in, or --manifests DIR.
@@ -225,8 +224,10 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   record.plan = &*plan;
   spdlog::info("plan: {} groups, {} tasks, about {}", plan->groups.size(), plan->tasks.size(),
                format_size(plan->estimated_bytes));
+  // 3a. Check -o and --baseline ID, then take STATE_DIR/lock (--wait-lock: wait for it):
+  //     one run at a time writes the map and baselines.
+  if (auto ok = check_output(options.output); !ok) return failed(k_exit_usage, ok.error());
   if (auto ok = check_baseline_id(options.changes); !ok) return failed(k_exit_usage, ok.error());
-  // 3a. Take STATE_DIR/lock (--wait-lock: wait for it): one run at a time writes the map and baselines.
   const auto lock_asked = std::chrono::steady_clock::now();
   auto lock = RunLock::acquire(options.lock, host.cancel);
   if (!lock) return failed(lock_exit_code(lock.error()), lock.error());
