@@ -66,6 +66,9 @@ TEST_CASE("a second run while one holds the state directory exits 5 naming it; a
   TempDir work;
   const fs::path manifests = work.path() / "manifests";
   const fs::path state = work.path() / "state";
+  const Collected raw = collect_quiet({"--root", (k_source_dir / "tests/fixtures/linux").string(), "--no-scrub"},
+                                     work.path() / "raw", {});
+  REQUIRE_MESSAGE(raw.run.exit_code == 0, raw.run.err);
   write_sleeper_manifest(manifests, work.path() / "sleep.pid", 60);
   start_holder(work.path(), manifests, state);
   REQUIRE_MESSAGE(wait_for_content(work.path() / "sleep.pid"), read_file(work.path() / "holder.err"));
@@ -94,6 +97,11 @@ TEST_CASE("a second run while one holds the state directory exits 5 naming it; a
   r = run({"baseline", "--root", "/", "--manifests", manifests.string(), "--state-dir", state.string()});
   CHECK(r.exit_code == 5);
   CHECK(r.err.find("pid " + std::to_string(pid)) != std::string::npos);
+  r = run({"scrub", raw.path.string(), "--state-dir", state.string(), "-o", (work.path() / "out").string() + "/"});
+  CHECK(r.exit_code == 5);
+  CHECK(r.err.find("another vmsupport run holds " + (state / "lock").string() + ": pid " + std::to_string(pid)) !=
+        std::string::npos);
+  CHECK(fs::is_empty(work.path() / "out"));
 
   // kill -9: no handler runs, the lock file keeps the dead run's record, the kernel drops the lock.
   ::kill(static_cast<pid_t>(pid), SIGKILL);
