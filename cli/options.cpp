@@ -254,6 +254,7 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   auto lock = to_lock_options(raw, options.state_dir);
   if (!lock) return std::unexpected(lock.error());
   options.lock = std::move(*lock);
+  if (raw.no_scrub && raw.no_changes) options.lock.state_dir.clear();  // no map, no baseline: nothing to guard
   options.compression = raw.compress == "zstd" ? Compression::zstd
                         : raw.compress == "none" ? Compression::none
                                                  : Compression::gzip;

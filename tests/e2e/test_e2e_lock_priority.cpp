@@ -103,6 +103,15 @@ TEST_CASE("a second run while one holds the state directory exits 5 naming it; a
         std::string::npos);
   CHECK(fs::is_empty(work.path() / "out"));
 
+  // A run that keeps no state (no map, no baseline) does not need the lock.
+  auto stateless = second;
+  stateless.insert(stateless.end(), {"--no-scrub", "--no-changes", "-q"});
+  write_sleeper_manifest(manifests, work.path() / "unused.pid", 0);
+  r = run(stateless);
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  fs::remove_all(work.path() / "out");
+  fs::create_directories(work.path() / "out");
+
   // kill -9: no handler runs, the lock file keeps the dead run's record, the kernel drops the lock.
   ::kill(static_cast<pid_t>(pid), SIGKILL);
   REQUIRE(wait_for_exit(pid));
