@@ -195,8 +195,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    if (code == 0) return 0;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // CLI11's message names the option ("--jobs: Value 0 not in range 1 to 64"); said our way.
+    const bool command_given =
+        argc > 1 && !app.get_subcommands([&](CLI::App* c) { return c->get_name() == argv[1]; }).empty();
+    print_error({e.what(), std::string("see `vmsupport ") + (command_given ? argv[1] + std::string(" ") : "") + "--help`", 0});
     const bool json = std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::strcmp(arg, "--json") == 0; });
     if (json) print_json(error_json(argc > 1 ? argv[1] : "", vmsupport::k_exit_usage, {e.what(), {}, 0}));
     return vmsupport::k_exit_usage;
