@@ -27,6 +27,7 @@ int list(const std::string& state_dir) {
 int run_baseline(const RawOptions& raw) {
   const std::string state_dir = raw.state_dir.empty() ? default_state_dir() : raw.state_dir;
   if (raw.list_baselines) return list(state_dir);
+  RunLog log(raw.verbosity, false, colour_allowed());
   auto manifests = load_manifests(raw.manifests);
   if (!manifests) {
     print_error(manifests.error());
@@ -38,6 +39,16 @@ int run_baseline(const RawOptions& raw) {
   if (!platform) {
     print_error(platform.error());
     return k_exit_usage;
+  }
+  auto lock_options = to_lock_options(raw, state_dir);
+  if (!lock_options) {
+    print_error(lock_options.error());
+    return k_exit_usage;
+  }
+  auto lock = RunLock::acquire(*lock_options);
+  if (!lock) {
+    print_error(lock.error());
+    return lock_exit_code(lock.error());
   }
   PlanOptions options;
   options.platform = raw.platform;

@@ -10,7 +10,10 @@
 #include <iostream>
 #include <optional>
 
+#include <spdlog/spdlog.h>
+
 #include "bundle/documents.h"
+#include "host/priority.h"
 #include "commands.h"
 #include "json_result.h"
 #include "progress.h"
@@ -40,6 +43,27 @@ int fail_with(const RawOptions& raw, int exit_code, const Error& error) {
   return exit_code;
 }
 
+// --priority: low (the default) lowers this thread's CPU and I/O priority
+// before any worker thread or command is started, so that all inherit it.
+// Returns what manifest.json records: the choice and what was in force.
+nlohmann::ordered_json apply_priority(const std::string& choice) {
+  std::string problem;
+  ProcessPriority in_force = current_priority();
+  if (choice == "low") {
+    const PriorityChange change = lower_priority();
+    in_force = change.after;
+    problem = change.problem;
+    spdlog::info("priority low: {} (was {})", describe_priority(change.after), describe_priority(change.before));
+    if (!problem.empty()) spdlog::warn("could not lower the priority fully: {}", problem);
+  } else {
+    spdlog::info("priority normal: {}, as started", describe_priority(in_force));
+  }
+  nlohmann::ordered_json doc{{"mode", choice}, {"nice", in_force.nice}, {"io_class", io_class_name(in_force.io_class)},
+                             {"io_level", in_force.io_level}};
+  if (!problem.empty()) doc["problem"] = problem;
+  return doc;
+}
+
 }  // namespace
 
 void print_error(const Error& error) {
@@ -66,6 +90,7 @@ int run_collect(const RawOptions& raw) {
   }
   install_signal_handlers();
   RunLog log(raw.verbosity, raw.quiet, colour_allowed());
+  options->given["priority"] = apply_priority(raw.priority);
   std::optional<ProgressPrinter> progress;
   if (progress_wanted(isatty(STDERR_FILENO), raw.quiet, raw.json, raw.verbosity)) {
     progress.emplace(stderr);

@@ -34,6 +34,7 @@ const char* status_word(int exit_code) {
     case k_exit_complete: return "complete";
     case k_exit_partial: return "partial";
     case k_exit_usage: return "usage_error";
+    case k_exit_locked: return "locked";
     default: return "failed";
   }
 }

@@ -10,7 +10,7 @@
 
 namespace vmsupport::cli {
 
-// "complete" (0), "partial" (1), "usage_error" (2), "failed" (3).
+// "complete" (0), "partial" (1), "usage_error" (2), "failed" (3), "locked" (5).
 const char* status_word(int exit_code);
 
 // collect's result: path, size, sha256, parts, case, platform, host, collectors,

@@ -17,6 +17,8 @@ const char* k_exit_codes = R"(Exit codes:
   2  usage or manifest error: nothing was collected
   3  no bundle could be written (disk full, unwritable output, interrupted)
   4  upload: the server or the network failed
+  5  another vmsupport run holds the state directory's lock: nothing was collected
+     (it names the run; --wait-lock waits for it)
 )";
 
 const char* k_collect_examples = R"(
@@ -30,6 +32,8 @@ Examples:
   vmsupport collect --root /mnt/esx --platform esxi  # a mounted disk of another host
   vmsupport collect --case 24012345 --split 2G       # parts of 2 GiB for a portal's cap
   vmsupport collect --json -q > result.json          # for scripts: one JSON object on stdout
+  vmsupport collect --wait-lock=10m                  # another run is on: wait for it, up to 10 minutes
+  vmsupport collect --priority normal                # full speed (default: nice 10, I/O best-effort 7)
 
 Output: the summary goes to stderr; stdout carries only the bundle's path (-q),
 the JSON result (--json) or the bundle itself (-o -). A progress line is shown on
@@ -65,6 +69,7 @@ Exit codes:
   2  usage error, or an input it cannot use (not a tar archive, damaged, cut short,
      already scrubbed by vmsupport)
   3  the scrubbed bundle could not be written, or interrupted (no partial file is left)
+  5  another vmsupport run holds the state directory's lock (--wait-lock waits for it)
 )";
 
 const char* k_inspect_footer = R"(
@@ -106,6 +111,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(k_exit_codes);
   RawOptions raw;
+  raw.command_line = vmsupport::command_line_of(argc, argv);
   app.add_flag("-v,--verbose", raw.verbosity, "More log output on stderr (-vv: debug)");
 
   CLI::App* collect = app.add_subcommand("collect", "Gather a bundle (the main job)");
@@ -158,7 +164,9 @@ int main(int argc, char** argv) {
       "\nExamples:\n"
       "  vmsupport baseline --label \"before the 8.0 U3 upgrade\"\n"
       "  vmsupport baseline --list\n"
-      "  vmsupport collect --baseline 20261120T100000Z\n");
+      "  vmsupport collect --baseline 20261120T100000Z\n"
+      "\nExit codes: 0 recorded (or listed); 2 usage or manifest error; 3 the baseline could not be\n"
+      "written; 5 another vmsupport run holds the state directory's lock (--wait-lock waits for it)\n");
 
   CLI::App* scrub = app.add_subcommand("scrub", "Scrub an existing bundle (ours made with --no-scrub, or vm-support's)");
   add_scrub_options(*scrub, raw);
@@ -187,14 +195,18 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    if (code == 0) return 0;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // CLI11's message names the option ("--jobs: Value 0 not in range 1 to 64"); said our way.
+    const bool command_given =
+        argc > 1 && !app.get_subcommands([&](CLI::App* c) { return c->get_name() == argv[1]; }).empty();
+    print_error({e.what(), std::string("see `vmsupport ") + (command_given ? argv[1] + std::string(" ") : "") + "--help`", 0});
     const bool json = std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::strcmp(arg, "--json") == 0; });
     if (json) print_json(error_json(argc > 1 ? argv[1] : "", vmsupport::k_exit_usage, {e.what(), {}, 0}));
     return vmsupport::k_exit_usage;
   }
   if (completion->parsed()) return run_completion(app, shell);
   CLI::App* command = app.get_subcommands().front();
+  raw.wait_lock_given = command->get_option_no_throw("--wait-lock") != nullptr && command->count("--wait-lock") > 0;
   auto config = load_site_config(choose_config(raw.config_path));
   if (!config) {
     print_error(config.error());

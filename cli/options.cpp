@@ -56,6 +56,27 @@ void add_selection_options(CLI::App& command, RawOptions& raw) {
       ->type_name("NAME");
 }
 
+void add_wait_lock_option(CLI::App& command, RawOptions& raw) {
+  command.add_option("--wait-lock", raw.wait_lock,
+                     "When another run holds the state directory's lock, wait for it (default 30m; plain number = seconds)")
+      ->type_name("[DURATION]")->expected(0, 1);
+}
+
+Result<LockOptions> to_lock_options(const RawOptions& raw, const std::string& state_dir) {
+  LockOptions lock;
+  lock.state_dir = state_dir;
+  lock.command_line = raw.command_line;
+  if (!raw.wait_lock_given && raw.wait_lock.empty()) return lock;
+  if (raw.wait_lock.empty()) {
+    lock.wait = std::chrono::minutes(30);
+    return lock;
+  }
+  auto wait = parse_duration(raw.wait_lock);
+  if (!wait || wait->count() < 0) return fail("--wait-lock: ", wait ? "must not be negative" : wait.error().message);
+  lock.wait = *wait;
+  return lock;
+}
+
 void add_baseline_options(CLI::App& command, RawOptions& raw) {
   add_root_options(command, raw);
   command.add_option("--state-dir", raw.state_dir, "Where baselines are kept (default /var/lib/vmsupport as root)")
@@ -65,6 +86,7 @@ void add_baseline_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--keep", raw.keep_baselines, "Baselines kept (the oldest are removed)")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   command.add_flag("--list", raw.list_baselines, "List the baselines kept, newest first");
+  add_wait_lock_option(command, raw);
 }
 
 void add_collect_options(CLI::App& command, RawOptions& raw) {
@@ -95,6 +117,10 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
   command.add_flag("--no-scrub", raw.no_scrub, "Do not replace names, addresses and users, nor mask secrets (recorded in the bundle)");
   add_scrub_choices(command, raw);
   add_encrypt_option(command, raw);
+  add_wait_lock_option(command, raw);
+  command.add_option("--priority", raw.priority,
+                     "low: nice 10 and I/O best-effort 7 for the run and its commands; normal: as started")
+      ->check(CLI::IsMember({"low", "normal"}))->capture_default_str();
   command.add_flag("-q,--quiet", raw.quiet, "Print only the bundle's path");
 }
 
@@ -107,6 +133,7 @@ void add_scrub_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--platform", raw.platform, "Use this platform's inventory and forbidden paths instead of detecting it")
       ->type_name("NAME");
   add_encrypt_option(command, raw);
+  add_wait_lock_option(command, raw);
   command.add_flag("-q,--quiet", raw.quiet, "Print only the scrubbed bundle's path");
   command.add_flag("--json", raw.json, "Print one JSON object with the result on stdout; all else goes to stderr");
 }
@@ -150,6 +177,9 @@ Result<RescrubOptions> to_rescrub_options(const RawOptions& raw) {
   if (!scrub) return std::unexpected(scrub.error());
   options.scrub = std::move(*scrub);
   options.scrub.enabled = true;
+  auto lock = to_lock_options(raw, state_dir);
+  if (!lock) return std::unexpected(lock.error());
+  options.lock = std::move(*lock);
   options.scrub.settings.max_decompressed = options.max_member;
   options.given = {{"platform", raw.platform}, {"output", raw.scrub_output.empty() ? "beside the input" : raw.scrub_output},
                    {"keep", raw.keep}, {"scrub_words", raw.scrub_words.size()}, {"state_dir", state_dir}};
@@ -221,6 +251,10 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   auto scrub = to_scrub_options(raw, options.state_dir);
   if (!scrub) return std::unexpected(scrub.error());
   options.scrub = std::move(*scrub);
+  auto lock = to_lock_options(raw, options.state_dir);
+  if (!lock) return std::unexpected(lock.error());
+  options.lock = std::move(*lock);
+  if (raw.no_scrub && raw.no_changes) options.lock.state_dir.clear();  // no map, no baseline: nothing to guard
   options.compression = raw.compress == "zstd" ? Compression::zstd
                         : raw.compress == "none" ? Compression::none
                                                  : Compression::gzip;
@@ -283,6 +317,8 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
                    {"interval", raw.interval.empty() && !raw.performance.empty() ? "5" : raw.interval},
                    {"no_scrub", raw.no_scrub}, {"keep", raw.keep},
                    {"scrub_words", raw.scrub_words.size()}, {"state_dir", options.state_dir},
+                   {"wait_lock", raw.wait_lock_given || !raw.wait_lock.empty() ? format_duration(options.lock.wait) : "no"},
+                   {"priority", raw.priority},
                    {"baseline", raw.no_changes ? "off (--no-changes)" : raw.baseline.empty() ? "newest" : raw.baseline}};
   return options;
 }

@@ -55,6 +55,10 @@ struct RawOptions {
   bool list_baselines = false;
   int verbosity = 0;
   bool quiet = false;
+  std::string command_line;   // argv, for the state directory's lock file
+  std::string wait_lock;      // --wait-lock[=DURATION]
+  bool wait_lock_given = false;
+  std::string priority = "low";  // collect --priority low|normal
   // list
   bool plan = false;
   bool detect = false;
@@ -95,6 +99,13 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw);
 
 // Converts and validates the options of `scrub BUNDLE`; fails naming the option.
 Result<RescrubOptions> to_rescrub_options(const RawOptions& raw);
+
+// The lock of `state_dir` for this run: --wait-lock (bare: 30 min; a plain
+// number is seconds); fails naming the option.
+Result<LockOptions> to_lock_options(const RawOptions& raw, const std::string& state_dir);
+
+// Adds --wait-lock (collect, scrub, baseline: the commands that write the state directory).
+void add_wait_lock_option(CLI::App& command, RawOptions& raw);
 
 // The default state directory: /var/lib/vmsupport as root, else the XDG state dir.
 std::string default_state_dir();

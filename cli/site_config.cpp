@@ -8,6 +8,7 @@
 
 #include "bundle/case_info.h"
 #include "manifest/yaml_reader.h"
+#include "util/small_file.h"
 #include "options.h"
 #include "scrub/content_scrubber.h"
 
@@ -43,6 +44,10 @@ Result<void> check_since(const std::string& value) { return parses([&] { return 
 Result<void> check_size(const std::string& value) { return parses([&] { return parse_size(value); }); }
 Result<void> check_keep(const std::string& value) { return parses([&] { return parse_keep(value); }); }
 Result<void> check_severity(const std::string& value) { return parses([&] { return parse_severity(value); }); }
+Result<void> check_priority(const std::string& value) {
+  if (value == "low" || value == "normal") return {};
+  return fail("'", value, "' is not low or normal");
+}
 Result<void> check_method(const std::string& value) {
   if (value == "put" || value == "post") return {};
   return fail("'", value, "' is not put or post");
@@ -61,6 +66,7 @@ const std::vector<Key>& keys() {
       {"keep", "--keep", Type::list, &RawOptions::keep, nullptr, nullptr, check_keep},
       {"scrub_words", "--scrub-word", Type::list, nullptr, &RawOptions::scrub_words},
       {"scrub_words_file", "--scrub-words", Type::text, &RawOptions::scrub_words_file},
+      {"priority", "--priority", Type::text, &RawOptions::priority, nullptr, nullptr, check_priority},
       {"case.contact", "--contact", Type::text, &RawOptions::contact},
       {"case.severity", "--severity", Type::text, &RawOptions::severity, nullptr, nullptr, check_severity},
   };
@@ -177,7 +183,7 @@ Result<SiteConfig> parse_site_config(const std::string& text, const std::string&
   if (!root || root.IsNull()) return config;
   if (auto ok = reader.check_map(root, "the config file",
                                    {"output", "compress", "jobs", "timeout", "since", "max_file_size", "state_dir",
-                                    "map", "keep", "scrub_words", "scrub_words_file", "case", "upload"}); !ok) return std::unexpected(ok.error());
+                                    "map", "keep", "scrub_words", "scrub_words_file", "priority", "case", "upload"}); !ok) return std::unexpected(ok.error());
   for (const Key& key : keys()) {
     const std::string name = key.name;
     const YAML::Node section = root["case"];
@@ -196,14 +202,13 @@ Result<SiteConfig> parse_site_config(const std::string& text, const std::string&
 }
 
 Result<SiteConfig> load_site_config(const ConfigChoice& choice) {
-  std::ifstream in(choice.path);
-  if (!in) {
+  auto text = read_small_file(choice.path, 1 << 20, "a config file");
+  if (!text && text.error().code != 0) {
     if (!choice.required) return SiteConfig{};
-    return fail("--config ", choice.path, ": cannot read it: ", errno_text(errno));
+    return fail("--config ", choice.path, ": cannot read it: ", errno_text(text.error().code));
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_site_config(text.str(), choice.path);
+  if (!text) return fail("--config ", text.error().message);
+  return parse_site_config(*text, choice.path);
 }
 
 void apply_site_config(const SiteConfig& config, const CLI::App& command, RawOptions& raw) {

@@ -15,6 +15,7 @@
 #include "kinds/registry.h"
 #include "manifest/embedded.h"
 #include "manifest/yaml_reader.h"
+#include "util/small_file.h"
 
 namespace vmsupport {
 namespace {
@@ -280,11 +281,9 @@ Result<std::vector<Manifest>> load_manifest_directory(const std::string& directo
   std::sort(files.begin(), files.end());
   std::vector<Manifest> manifests;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) return fail(file.string(), ": cannot read");
-    auto manifest = load_manifest(text.str(), file.string());
+    auto text = read_small_file(file.string(), k_max_manifest_bytes, "a manifest");
+    if (!text) return std::unexpected(text.error());
+    auto manifest = load_manifest(*text, file.string());
     if (!manifest) return std::unexpected(manifest.error());
     manifests.push_back(std::move(*manifest));
   }

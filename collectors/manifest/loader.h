@@ -2,6 +2,7 @@
 // names file:line:column (see manifests/README.md for the schema).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,12 @@ Result<Manifest> load_manifest(std::string_view yaml_text, const std::string& so
 // The manifests compiled into the binary.
 Result<std::vector<Manifest>> load_builtin_manifests();
 
-// Every *.yaml in `directory` (sorted); fails when there is none or one is broken.
+// The largest manifest file read: the built-in ones are a few KiB; a larger
+// one is refused before it is parsed (yaml-cpp holds a whole document in memory).
+inline constexpr std::uint64_t k_max_manifest_bytes = 1 << 20;
+
+// Every *.yaml in `directory` (sorted); fails when there is none, or one is
+// not a regular file, is larger than k_max_manifest_bytes, or is broken.
 Result<std::vector<Manifest>> load_manifest_directory(const std::string& directory);
 
 // Merges into each manifest the content of the platforms it includes

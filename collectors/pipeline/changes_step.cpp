@@ -29,6 +29,16 @@ void read_history(const Manifest& manifest, FileSystem& fs, Clock::time_point si
                    [](const HistoryFinding& a, const HistoryFinding& b) { return a.event.when < b.event.when; });
 }
 
+Result<void> check_baseline_id(const ChangesOptions& options) {
+  if (!options.enabled || options.baseline_id.empty()) return {};
+  for (const BaselineInfo& info : list_baselines(options.state_dir)) {
+    if (info.id == options.baseline_id) return {};
+  }
+  auto missing = load_baseline(options.state_dir, options.baseline_id, "", "");  // for its message and hint
+  if (!missing) return std::unexpected(missing.error());
+  return {};
+}
+
 Result<ChangeReport> gather_changes(const Manifest& manifest, const PlanOptions& plan_options, FileSystem& fs,
                                     ProcessRunner& runner, const ChangesOptions& options,
                                     std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* cancel) {

@@ -30,6 +30,10 @@ Result<ChangeReport> gather_changes(const Manifest& manifest, const PlanOptions&
                                     ProcessRunner& runner, const ChangesOptions& options,
                                     std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* cancel);
 
+// Fails, as gather_changes would, when --baseline names a baseline that does
+// not exist: checked before the run takes the lock and writes anything.
+Result<void> check_baseline_id(const ChangesOptions& options);
+
 // Package and VIB history within the window, from the manifest's `history:` logs.
 void read_history(const Manifest& manifest, FileSystem& fs, Clock::time_point since, ChangeReport& report);
 

@@ -8,6 +8,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <filesystem>
+
 #include "bundle/documents.h"
 #include "bundle/encrypt.h"
 #include "kinds/host_facts.h"
@@ -157,6 +160,35 @@ Result<std::vector<Manifest>> load_manifests(const std::string& directory) {
   return directory.empty() ? load_builtin_manifests() : load_manifest_directory(directory);
 }
 
+int lock_exit_code(const Error& error) {
+  return error.code == k_lock_interrupted ? k_exit_no_bundle : k_exit_locked;
+}
+
+Result<void> check_output(const std::string& output) {
+  if (output == "-" || output.empty()) return {};
+  const bool directory_given = output.back() == '/';
+  std::string directory = directory_given ? output : std::filesystem::path(output).parent_path().string();
+  if (directory.empty()) return {};  // a file name in the working directory
+  struct stat st {};
+  if (::stat(directory.c_str(), &st) != 0) {
+    const int error = errno;
+    const std::string what = error != ENOENT        ? directory + ": " + errno_text(error)
+                             : directory_given ? std::string("no such directory")
+                                               : "no such directory " + directory;
+    auto failure = fail_errno(error, "-o ", output, ": ", what);
+    failure.error().hint = error == ENOENT ? "create it first (mkdir -p " + directory +
+                                                 "), or give another place with -o, or -o - for stdout"
+                                           : "give another place with -o, or -o - for stdout";
+    return failure;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    auto failure = fail("-o ", output, ": ", directory, " is not a directory");
+    failure.error().hint = "give a directory (ending in /) or a file name in an existing directory";
+    return failure;
+  }
+  return {};
+}
+
 std::string bundle_path(const std::string& output, const std::string& file_name) {
   if (output == "-") return output;
   struct stat st {};
@@ -171,7 +203,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   record.started = Clock::now();
   record.root = host.fs.root();
   record.options = options.given;
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  const auto run_start = std::chrono::steady_clock::now();
 
   spdlog::info("vmsupport {} collect, options {}", VMSUPPORT_VERSION,
                options.given.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
@@ -192,6 +224,15 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   record.plan = &*plan;
   spdlog::info("plan: {} groups, {} tasks, about {}", plan->groups.size(), plan->tasks.size(),
                format_size(plan->estimated_bytes));
+  // 3a. Check -o and --baseline ID, then take STATE_DIR/lock (--wait-lock: wait for it):
+  //     one run at a time writes the map and baselines.
+  if (auto ok = check_output(options.output); !ok) return failed(k_exit_usage, ok.error());
+  if (auto ok = check_baseline_id(options.changes); !ok) return failed(k_exit_usage, ok.error());
+  const auto lock_asked = std::chrono::steady_clock::now();
+  auto lock = RunLock::acquire(options.lock, host.cancel);
+  if (!lock) return failed(lock_exit_code(lock.error()), lock.error());
+  // The whole run's deadline; the time spent waiting for the lock is not the run's.
+  const auto deadline = run_start + options.timeout + (std::chrono::steady_clock::now() - lock_asked);
   // 4. Learn the host's name and OS, for the bundle name and manifest.json.
   record.host = read_host_facts(host.fs);
   // 5. Read the inventory of names and set up the scrubber, before anything is written.

@@ -18,6 +18,7 @@
 #include "host/process.h"
 #include "manifest/spec.h"
 #include "pipeline/progress.h"
+#include "pipeline/run_lock.h"
 #include "pipeline/scrub_setup.h"
 #include "plan/plan.h"
 #include "util/result.h"
@@ -37,6 +38,7 @@ struct CollectOptions {
   unsigned jobs = 4;
   ScrubOptions scrub;                         // --no-scrub, --keep, --scrub-word(s), --map
   std::string state_dir;
+  LockOptions lock;                           // STATE_DIR/lock, --wait-lock ("" state dir = no lock)
   ChangesOptions changes;                     // --baseline, --no-changes (state_dir, since filled in)
   CoresOptions cores;                         // --include-cores, --max-core-size, --max-cores-total
   std::string encrypt_to;                     // --encrypt-to KEY: a key file or keyring id; "" = not encrypted
@@ -51,6 +53,7 @@ enum ExitCode : int {
   k_exit_partial = 1,       // bundle written, some collectors failed or timed out
   k_exit_usage = 2,         // usage or manifest error, nothing collected
   k_exit_no_bundle = 3,     // no bundle could be written
+  k_exit_locked = 5,        // another run holds the state directory's lock; nothing collected
 };
 
 struct CollectSummary {
@@ -70,7 +73,7 @@ struct CollectSummary {
   std::string map_warning;                         // why it was not, if so
   std::string encrypted_for;                       // --encrypt-to: the key's user id and fingerprint
   std::chrono::milliseconds duration{0};
-  std::optional<Error> error;                      // set when exit_code is 2 or 3
+  std::optional<Error> error;                      // set when exit_code is 2, 3 or 5
 };
 
 // Host access for a run: the real host, or fakes in tests.
@@ -79,6 +82,14 @@ struct Host {
   ProcessRunner& runner;
   const std::atomic<bool>* cancel = nullptr;
 };
+
+// The exit code of a failure to take the state directory's lock (RunLock::acquire):
+// 5 when another run holds it, 3 when interrupted while waiting.
+int lock_exit_code(const Error& error);
+
+// Fails (exit 2) when the bundle cannot be placed at `output` at all: its
+// directory does not exist, or is not a directory.
+Result<void> check_output(const std::string& output);
 
 // Loads the built-in manifests, or those of `directory` when not empty.
 Result<std::vector<Manifest>> load_manifests(const std::string& directory);

@@ -190,6 +190,9 @@ RescrubSummary rescrub(const RescrubOptions& options) {
   auto platform = choose_platform(*manifests, survey->files, options.platform);
   if (!platform) return failed(k_exit_usage, platform.error());
   note_platform(record, *platform);
+  // 3a. Take STATE_DIR/lock (--wait-lock: wait for it): one run at a time reads and saves the map.
+  auto lock = RunLock::acquire(options.lock, options.cancel);
+  if (!lock) return failed(lock_exit_code(lock.error()), lock.error());
   // 4. Read the inventory of names from those files; set up the scrubber and its map.
   auto scrub =
       prepare_scrubber(options.scrub, *platform->manifest, survey->files, survey->host_name);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "bundle/archive_writer.h"
+#include "pipeline/run_lock.h"
 #include "pipeline/scrub_setup.h"
 #include "util/result.h"
 
@@ -21,6 +22,7 @@ struct RescrubOptions {
   std::string output;                         // a file or a directory; "" = beside the input
   std::string platform;                       // whose inventory and forbid rules; "" = detect
   ScrubOptions scrub;                         // --keep, --scrub-word(s), --map
+  LockOptions lock;                           // STATE_DIR/lock, held while the map is read and saved
   std::uint64_t max_member = 256ull << 20;    // larger members are left out
   std::string encrypt_to;                     // --encrypt-to KEY; "" = not encrypted
   const std::atomic<bool>* cancel = nullptr;  // set on SIGINT/SIGTERM
@@ -28,7 +30,7 @@ struct RescrubOptions {
 };
 
 struct RescrubSummary {
-  int exit_code = 0;  // 0 done, 2 usage or unreadable input, 3 output not written
+  int exit_code = 0;  // 0 done, 2 usage or unreadable input, 3 output not written, 5 locked
   CommittedBundle bundle;
   std::string platform;
   std::string platform_reason;
@@ -38,7 +40,7 @@ struct RescrubSummary {
   std::string map_path;        // where the pseudonym map was saved
   std::string map_warning;     // why it was not, if so
   std::string encrypted_for;   // --encrypt-to: the key's user id and fingerprint
-  std::optional<Error> error;  // set when exit_code is 2 or 3
+  std::optional<Error> error;  // set when exit_code is 2, 3 or 5
 };
 
 // Runs a scrub. Never throws; the outcome (and any error) is in the summary.

@@ -53,15 +53,15 @@ struct RunResult {
 };
 
 // Runs `shell_prefix vmsupport args...` through sh, capturing stdout and stderr.
-// A collect without --state-dir gets a private one: tests never touch the
-// machine's /var/lib/vmsupport (its pseudonym map).
+// A collect or scrub without --state-dir gets a private one: tests never touch
+// the machine's /var/lib/vmsupport (its pseudonym map, its lock).
 inline RunResult run(const std::vector<std::string>& args, const std::string& shell_prefix = "") {
   static const TempDir state;
   TempDir capture;
   std::string command = shell_prefix + " " + quote(k_binary.string());
   for (const std::string& arg : args) command += " " + quote(arg);
-  const bool collect = !args.empty() && args.front() == "collect";
-  if (collect && std::find(args.begin(), args.end(), "--state-dir") == args.end()) {
+  const bool stateful = !args.empty() && (args.front() == "collect" || args.front() == "scrub");
+  if (stateful && std::find(args.begin(), args.end(), "--state-dir") == args.end()) {
     command += " --state-dir " + quote((state.path() / "state").string());
   }
   command += " >" + quote((capture.path() / "out").string()) + " 2>" +

@@ -85,6 +85,17 @@ TEST_CASE("an empty config file changes nothing") {
   CHECK(config->values.empty());
 }
 
+TEST_CASE("the site may run collects at normal priority; the command line still wins") {
+  auto config = parse_site_config("priority: normal\n", "s.yaml");
+  REQUIRE(config.has_value());
+  Parsed site_only({});
+  apply_site_config(*config, *site_only.collect, site_only.raw);
+  CHECK(site_only.raw.priority == "normal");
+  Parsed given({"--priority", "low"});
+  apply_site_config(*config, *given.collect, given.raw);
+  CHECK(given.raw.priority == "low");
+}
+
 TEST_CASE("config errors name the file, the line and the key") {
   struct Case {
     const char* text;
@@ -97,6 +108,7 @@ TEST_CASE("config errors name the file, the line and the key") {
            Case{"jobs: 0\n", "site.yaml:1:7: 'jobs' must be from 1 to 64"},
            Case{"output: [a, b]\n", "site.yaml:1:9:"},
            Case{"compress: rar\n", "site.yaml:1:11: 'compress': 'rar' is not gzip, zstd or none"},
+           Case{"priority: fast\n", "site.yaml:1:11: 'priority': 'fast' is not low or normal"},
            Case{"timeout: soon\n", "site.yaml:1:10: 'timeout'"},
            Case{"since: yesterday\n", "site.yaml:1:8: 'since'"},
            Case{"keep: [ip, bogus]\n", "site.yaml:1:7: 'keep'"},
