@@ -12,6 +12,7 @@
 
 #include "bundle/documents.h"
 #include "commands.h"
+#include "host/interrupt.h"
 #include "json_result.h"
 #include "progress.h"
 
@@ -20,12 +21,26 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 
-extern "C" void on_signal(int) { g_cancel.store(true); }
+constexpr const char* k_first_signal =
+    "\nvmsupport: interrupted: stopping, then writing a partial bundle of what was gathered "
+    "(press Ctrl-C again to stop at once)\n";
+constexpr const char* k_second_signal = "\nvmsupport: interrupted twice: no bundle written\n";
 
-// SIGINT/SIGTERM stop the run: commands are killed, the partial file removed.
+// The first SIGINT/SIGTERM stops the gathering (running commands get SIGTERM,
+// then SIGKILL; nothing new starts) and the run writes what it has; a second
+// one kills the commands' process groups, removes the partial file and exits
+// 3 at once. Only async-signal-safe calls (atomics, write, kill, unlink, _exit).
+extern "C" void on_signal(int signal_number) {
+  interrupt::note_signal(signal_number);  // first, so that the reasons name the signal
+  if (g_cancel.exchange(true)) interrupt::stop_at_once(k_second_signal, k_exit_no_bundle);
+  const ssize_t ignored = ::write(STDERR_FILENO, k_first_signal, std::char_traits<char>::length(k_first_signal));
+  (void)ignored;
+}
+
 void install_signal_handlers() {
   struct sigaction action {};
   action.sa_handler = on_signal;
+  action.sa_flags = SA_RESTART;  // reads and writes go on after the first signal
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
@@ -77,6 +92,10 @@ int run_collect(const RawOptions& raw) {
   const CollectSummary summary = collect(*options, host, log);
   if (progress) progress->clear();
   if (summary.error) return fail_with(raw, summary.exit_code, *summary.error);
+  if (summary.interrupted) {
+    std::cerr << "vmsupport: interrupted: wrote a partial bundle " << (summary.bundle.path == "-" ? "to standard output" : summary.bundle.path)
+              << " (" << summary.not_gathered << " items not gathered; see manifest.json)\n";
+  }
   if (raw.json) {
     if (!raw.quiet) print_collect_summary(summary, options->case_info, colour_allowed());
     print_json(collect_result_json(summary, options->case_info));
