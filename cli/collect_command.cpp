@@ -55,6 +55,19 @@ int fail_with(const RawOptions& raw, int exit_code, const Error& error) {
   return exit_code;
 }
 
+// The last word on stderr when the bundle lacks what was planned: an
+// interrupt (even with -q), or --max-size.
+void print_cut_short(const CollectSummary& summary, const CollectOptions& options, bool quiet) {
+  if (summary.interrupted) {
+    std::cerr << "vmsupport: interrupted: wrote a partial bundle "
+              << (summary.bundle.path == "-" ? "to standard output" : summary.bundle.path) << " ("
+              << summary.not_gathered << " items not gathered; see manifest.json)\n";
+  } else if (summary.not_gathered > 0 && !quiet) {
+    std::cerr << "vmsupport: " << options.max_size_text << ": " << summary.not_gathered
+              << " items left out, the lowest priorities first (listed in manifest.json)\n";
+  }
+}
+
 }  // namespace
 
 void print_error(const Error& error) {
@@ -92,20 +105,16 @@ int run_collect(const RawOptions& raw) {
   const CollectSummary summary = collect(*options, host, log);
   if (progress) progress->clear();
   if (summary.error) return fail_with(raw, summary.exit_code, *summary.error);
-  if (summary.interrupted) {
-    std::cerr << "vmsupport: interrupted: wrote a partial bundle " << (summary.bundle.path == "-" ? "to standard output" : summary.bundle.path)
-              << " (" << summary.not_gathered << " items not gathered; see manifest.json)\n";
-  }
   if (raw.json) {
     if (!raw.quiet) print_collect_summary(summary, options->case_info, colour_allowed());
     print_json(collect_result_json(summary, options->case_info));
   } else if (raw.quiet) {
-    if (summary.bundle.path == "-") return summary.exit_code;
-    if (summary.bundle.parts.empty()) std::cout << summary.bundle.path << "\n";
+    if (summary.bundle.path != "-" && summary.bundle.parts.empty()) std::cout << summary.bundle.path << "\n";
     for (const BundlePart& part : summary.bundle.parts) std::cout << part.path << "\n";
   } else {
     print_collect_summary(summary, options->case_info, colour_allowed());
   }
+  print_cut_short(summary, *options, raw.quiet);
   return summary.exit_code;
 }
 

@@ -234,6 +234,8 @@ std::uint64_t ArchiveWriter::size_bound() const {
   return state.written + state.buffer.size() + (state.run_bytes == 0 ? 0 : state.run_bytes + state.run_bytes / 64 + 1024);
 }
 
+Result<void> ArchiveWriter::settle() { return m_state->end_run(); }
+
 Result<MemberDigest> ArchiveWriter::add(const ScrubbedItem& member) {
   auto encoded = encode_member(member, m_state->settings);
   if (!encoded) return std::unexpected(encoded.error());

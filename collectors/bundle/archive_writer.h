@@ -68,6 +68,9 @@ class ArchiveWriter {
   // end-of-archive blocks: what is written, buffered, and (as an upper bound)
   // what the running compressor holds. For --max-size.
   std::uint64_t size_bound() const;
+  // Ends the running member (frame) of small members, so that size_bound()
+  // is exact: what is written and buffered. Fails on a write error.
+  Result<void> settle();
   // Finishes the archive, fsyncs, renames NAME.partial to NAME, writes NAME.sha256.
   // Split: renames every part, and NAME.sha256 lists NAME (the joined stream)
   // and then each part, in sha256sum's format.

@@ -197,10 +197,15 @@ class OrderedRun {
   std::atomic<bool> m_full{false};
 };
 
-// True when `member` would take the archive past --max-size (less the reserve).
-bool over_cap(const ExecutorSettings& settings, const ArchiveWriter& writer, const EncodedMember& member) {
+// True when `member` would take the archive past --max-size (less the
+// reserve). Near the cap the running compressed member is ended first, so
+// that the decision uses the exact size written (and small members far from
+// the cap still share one compressed member). Fails on a write error.
+Result<bool> over_cap(const ExecutorSettings& settings, ArchiveWriter& writer, const EncodedMember& member) {
   if (settings.max_size == 0) return false;
   const std::uint64_t room = settings.max_size > settings.reserve ? settings.max_size - settings.reserve : 0;
+  if (writer.size_bound() + member.encoded_bytes() <= room) return false;
+  if (auto ok = writer.settle(); !ok) return std::unexpected(ok.error());
   return writer.size_bound() + member.encoded_bytes() > room;
 }
 
@@ -212,9 +217,13 @@ void leave_out(ItemRecord& record, const ExecutorSettings& settings) {
   record.link_target.clear();
 }
 
-// No member fits any more: less room than one tar header and a little data.
-bool no_room(const ExecutorSettings& settings, const ArchiveWriter& writer) {
-  return settings.max_size != 0 && writer.size_bound() + settings.reserve + 1024 >= settings.max_size;
+// No member fits any more: less room than one tar header and a little data
+// (checked on the exact size, as over_cap does). A write error counts as full:
+// the next append reports it.
+bool no_room(const ExecutorSettings& settings, ArchiveWriter& writer) {
+  const auto full = [&] { return writer.size_bound() + settings.reserve + 1024 >= settings.max_size; };
+  if (settings.max_size == 0 || !full()) return false;
+  return !writer.settle() || full();
 }
 
 }  // namespace
@@ -282,7 +291,12 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
       settings.on_progress(progress);
     }
     Done done = run.take(i);
-    if (done.encoded && *done.encoded && over_cap(settings, writer, **done.encoded)) {
+    auto over = done.encoded && *done.encoded ? over_cap(settings, writer, **done.encoded) : Result<bool>(false);
+    if (!over) {
+      outcome = std::unexpected(over.error());
+      break;
+    }
+    if (*over) {
       spdlog::info("{}: left out, {} reached", done.record.source, settings.max_size_text);
       leave_out(done.record, settings);
       done.encoded.reset();

@@ -78,7 +78,7 @@ Result<VmSelection> choose_vm(const Manifest& manifest, const std::string& name,
 // The chosen VM's own files: the manifest's vm.files patterns in its directory.
 void plan_vm_files(const Manifest& manifest, PlanContext& context) {
   static const GroupSpec k_group{"VirtualMachine:Selected", "the VM chosen with --vm: its directory's files", true,
-                                 {"vm"}, {}, {}};
+                                 {"vm"}, Priority::high, {}, {}};
   const VmSelection& vm = *context.plan.vm;
   context.plan.groups.push_back(k_group.id);
   context.group = &k_group;
@@ -87,7 +87,8 @@ void plan_vm_files(const Manifest& manifest, PlanContext& context) {
     const EntrySpec entry = spec;
     const KindInfo& kind = kind_of(entry);
     context.plan.collectors.push_back(CollectorPlan{k_group.id + " files " + spec.glob, k_group.id,
-                                                    std::string(kind.key), kind.describe(entry), spec.mark});
+                                                    std::string(kind.key), kind.describe(entry), spec.mark,
+                                                    spec.priority.value_or(k_group.priority)});
     context.collector = context.plan.collectors.size() - 1;
     kind.plan(entry, context);
   }

@@ -4,6 +4,7 @@
 // exit 1, and no command left running (one that ignores SIGTERM included).
 // Two signals: exit 3, nothing left behind, no bundle.
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -120,14 +121,14 @@ SlowRun start_slow(const fs::path& dir, const std::string& snippet, bool to_stdo
   const std::string slow = "sleep 300 & echo $! > " + child_file + "; " + snippet + " echo $$ > " + pid_file +
                            "; while :; do sleep 1; done";
   fs::create_directories(dir / "out");
-  SlowRun run;
-  run.started = start({"collect", "--manifests", slow_manifest(dir, slow).string(), "-j", "1", "--state-dir",
+  SlowRun started;
+  started.started = start({"collect", "--manifests", slow_manifest(dir, slow).string(), "-j", "1", "--state-dir",
                        (dir / "state").string(), "-o", to_stdout ? "-" : (dir / "out").string() + "/"},
                       dir);
-  run.command = wait_pid_file(pid_file, 20s);
-  run.child = wait_pid_file(child_file, 5s);
-  REQUIRE_MESSAGE(run.command > 0, "the slow command did not start; stderr: " << read_file(run.started.err));
-  return run;
+  started.command = wait_pid_file(pid_file, 20s);
+  started.child = wait_pid_file(child_file, 5s);
+  REQUIRE_MESSAGE(started.command > 0, "the slow command did not start; stderr: " << read_file(started.started.err));
+  return started;
 }
 
 const nlohmann::json* item_of(const Bundle& bundle, const std::string& source_part) {
@@ -139,8 +140,8 @@ const nlohmann::json* item_of(const Bundle& bundle, const std::string& source_pa
 
 // The checks every one-signal run shares: exit 1, a valid bundle marked
 // interrupted, the items not gathered said so, no command left.
-void check_partial_bundle(const SlowRun& run, int exit_code, const Bundle& bundle, const std::string& signal_name) {
-  const std::string err = read_file(run.started.err);
+void check_partial_bundle(const SlowRun& slow, int exit_code, const Bundle& bundle, const std::string& signal_name) {
+  const std::string err = read_file(slow.started.err);
   INFO("stderr: " << err);
   CHECK(exit_code == 1);
   CHECK(err.find("press Ctrl-C again to stop at once") != std::string::npos);
@@ -158,8 +159,8 @@ void check_partial_bundle(const SlowRun& run, int exit_code, const Bundle& bundl
   REQUIRE(later != nullptr);
   CHECK((*later)["status"] == "skipped");
   CHECK((*later)["reason"] == "not run: interrupted by " + signal_name);
-  CHECK(gone(run.command));
-  CHECK(gone(run.child));
+  CHECK(gone(slow.command));
+  CHECK(gone(slow.child));
 }
 
 }  // namespace
@@ -167,13 +168,13 @@ void check_partial_bundle(const SlowRun& run, int exit_code, const Bundle& bundl
 TEST_SUITE("e2e") {
   TEST_CASE("the first SIGINT stops the commands and writes a valid partial bundle, exit 1") {
     TempDir work;
-    const SlowRun run = start_slow(work.path(), "");
+    const SlowRun slow = start_slow(work.path(), "");
     std::this_thread::sleep_for(300ms);
-    ::kill(run.started.pid, SIGINT);
-    const int exit_code = wait_exit(run.started.pid, 30s);
+    ::kill(slow.started.pid, SIGINT);
+    const int exit_code = wait_exit(slow.started.pid, 30s);
     const fs::path bundle_path = find_one(work.path() / "out", ".tgz");
-    REQUIRE_MESSAGE(!bundle_path.empty(), "stderr: " << read_file(run.started.err));
-    check_partial_bundle(run, exit_code, read_bundle(bundle_path), "SIGINT");
+    REQUIRE_MESSAGE(!bundle_path.empty(), "stderr: " << read_file(slow.started.err));
+    check_partial_bundle(slow, exit_code, read_bundle(bundle_path), "SIGINT");
     CHECK(find_one(work.path() / "out", ".partial").empty());
     CHECK(std::system(("tar tzf " + quote(bundle_path.string()) + " >/dev/null").c_str()) == 0);
     const RunResult verified = run({"verify", bundle_path.string()});
@@ -183,46 +184,46 @@ TEST_SUITE("e2e") {
 
   TEST_CASE("SIGTERM does the same, and a command that ignores SIGTERM is killed after the grace") {
     TempDir work;
-    const SlowRun run = start_slow(work.path(), "trap '' TERM;");
+    const SlowRun slow = start_slow(work.path(), "trap '' TERM;");
     std::this_thread::sleep_for(300ms);
     const auto sent = std::chrono::steady_clock::now();
-    ::kill(run.started.pid, SIGTERM);
-    const int exit_code = wait_exit(run.started.pid, 30s);
+    ::kill(slow.started.pid, SIGTERM);
+    const int exit_code = wait_exit(slow.started.pid, 30s);
     CHECK(std::chrono::steady_clock::now() - sent < 15s);
     const fs::path bundle_path = find_one(work.path() / "out", ".tgz");
-    REQUIRE_MESSAGE(!bundle_path.empty(), "stderr: " << read_file(run.started.err));
-    check_partial_bundle(run, exit_code, read_bundle(bundle_path), "SIGTERM");
+    REQUIRE_MESSAGE(!bundle_path.empty(), "stderr: " << read_file(slow.started.err));
+    check_partial_bundle(slow, exit_code, read_bundle(bundle_path), "SIGTERM");
   }
 
   TEST_CASE("a second SIGINT while finishing stops at once: exit 3, no bundle, no partial file") {
     TempDir work;
     // The command ignores SIGTERM: after the first signal the run waits out the grace before SIGKILL.
-    const SlowRun run = start_slow(work.path(), "trap '' TERM;");
+    const SlowRun slow = start_slow(work.path(), "trap '' TERM;");
     std::this_thread::sleep_for(300ms);
-    ::kill(run.started.pid, SIGINT);
+    ::kill(slow.started.pid, SIGINT);
     std::this_thread::sleep_for(500ms);
-    ::kill(run.started.pid, SIGINT);
-    const int exit_code = wait_exit(run.started.pid, 30s);
-    const std::string err = read_file(run.started.err);
+    ::kill(slow.started.pid, SIGINT);
+    const int exit_code = wait_exit(slow.started.pid, 30s);
+    const std::string err = read_file(slow.started.err);
     INFO("stderr: " << err);
     CHECK(exit_code == 3);
     CHECK(err.find("interrupted twice: no bundle written") != std::string::npos);
     CHECK(find_one(work.path() / "out", ".tgz").empty());
     CHECK(find_one(work.path() / "out", ".partial").empty());
-    CHECK(gone(run.command));
-    CHECK(gone(run.child));
+    CHECK(gone(slow.command));
+    CHECK(gone(slow.child));
   }
 
   TEST_CASE("with -o - the first SIGINT still ends the stream as a valid archive") {
     TempDir work;
-    const SlowRun run = start_slow(work.path(), "", true);
+    const SlowRun slow = start_slow(work.path(), "", true);
     std::this_thread::sleep_for(300ms);
-    ::kill(run.started.pid, SIGINT);
-    const int exit_code = wait_exit(run.started.pid, 30s);
-    const std::string err = read_file(run.started.err);
+    ::kill(slow.started.pid, SIGINT);
+    const int exit_code = wait_exit(slow.started.pid, 30s);
+    const std::string err = read_file(slow.started.err);
     INFO("stderr: " << err);
     CHECK(err.find("interrupted: wrote a partial bundle to standard output") != std::string::npos);
-    check_partial_bundle(run, exit_code, read_bundle(run.started.out), "SIGINT");
+    check_partial_bundle(slow, exit_code, read_bundle(slow.started.out), "SIGINT");
   }
 }
 

@@ -394,7 +394,7 @@ const BrokenCase k_broken[] = {
      "  - id: Logs:Host\n"
      "    commands:\n"
      "      - {id: up, argv: [uptime], priority: [high]}\n",
-     "manifests/x.yaml:5:43: 'priority' must be high, normal or low, got a list", nullptr},
+     "manifests/x.yaml:5:44: 'priority' must be high, normal or low, got a list", nullptr},
     {"files that are not a list",
      "platform: esxi\n"
      "groups:\n"
