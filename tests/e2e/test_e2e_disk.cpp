@@ -191,6 +191,15 @@ TEST_SUITE("e2e") {
     }
     CHECK(kept >= 5);
     CHECK(skipped >= 5);
+    CHECK(r.err.empty());  // -q: only the path
+
+    args.back() = "100k";  // after --max-size 512KiB -q: make it --max-size 100k
+    args.erase(args.end() - 2);
+    args.push_back("-q");
+    const RunResult small = run(args);
+    INFO("stderr: " << small.err);
+    CHECK(small.exit_code == 2);
+    CHECK(small.err.find("--max-size: at least 256") != std::string::npos);
     MESSAGE("--max-size 512KiB: " << kept << " logs kept, " << skipped << " left out, bundle " << fs::file_size(path)
                                   << " bytes");
   }
