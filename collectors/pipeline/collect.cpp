@@ -1,7 +1,9 @@
-// The collect pipeline, step by step: manifests -> platform -> plan -> host
-// facts -> scrubber -> recent changes -> archive -> parallel collection
-// through the scrubber -> documents -> commit -> encryption. Each step lives
-// in its own file; this one only orders them.
+// The collect pipeline, step by step: manifests -> platform -> plan -> free
+// space -> host facts -> scrubber -> recent changes -> archive -> parallel
+// collection through the scrubber (within --max-size; an interrupt stops it
+// and the rest still runs, so that what was gathered is written) ->
+// documents -> commit -> encryption. Each step lives in its own file; this
+// one only orders them.
 #include "pipeline/collect.h"
 
 #include <spdlog/spdlog.h>
