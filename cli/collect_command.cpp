@@ -15,6 +15,7 @@
 #include "bundle/documents.h"
 #include "host/priority.h"
 #include "commands.h"
+#include "host/interrupt.h"
 #include "json_result.h"
 #include "progress.h"
 
@@ -23,12 +24,26 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 
-extern "C" void on_signal(int) { g_cancel.store(true); }
+constexpr const char* k_first_signal =
+    "\nvmsupport: interrupted: stopping, then writing a partial bundle of what was gathered "
+    "(press Ctrl-C again to stop at once)\n";
+constexpr const char* k_second_signal = "\nvmsupport: interrupted twice: no bundle written\n";
 
-// SIGINT/SIGTERM stop the run: commands are killed, the partial file removed.
+// The first SIGINT/SIGTERM stops the gathering (running commands get SIGTERM,
+// then SIGKILL; nothing new starts) and the run writes what it has; a second
+// one kills the commands' process groups, removes the partial file and exits
+// 3 at once. Only async-signal-safe calls (atomics, write, kill, unlink, _exit).
+extern "C" void on_signal(int signal_number) {
+  interrupt::note_signal(signal_number);  // first, so that the reasons name the signal
+  if (g_cancel.exchange(true)) interrupt::stop_at_once(k_second_signal, k_exit_no_bundle);
+  const ssize_t ignored = ::write(STDERR_FILENO, k_first_signal, std::char_traits<char>::length(k_first_signal));
+  (void)ignored;
+}
+
 void install_signal_handlers() {
   struct sigaction action {};
   action.sa_handler = on_signal;
+  action.sa_flags = SA_RESTART;  // reads and writes go on after the first signal
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
@@ -62,6 +77,19 @@ nlohmann::ordered_json apply_priority(const std::string& choice) {
                              {"io_level", in_force.io_level}};
   if (!problem.empty()) doc["problem"] = problem;
   return doc;
+}
+
+// The last word on stderr when the bundle lacks what was planned: an
+// interrupt (even with -q), or --max-size.
+void print_cut_short(const CollectSummary& summary, const CollectOptions& options, bool quiet) {
+  if (summary.interrupted) {
+    std::cerr << "vmsupport: interrupted: wrote a partial bundle "
+              << (summary.bundle.path == "-" ? "to standard output" : summary.bundle.path) << " ("
+              << summary.not_gathered << " items not gathered; see manifest.json)\n";
+  } else if (summary.not_gathered > 0 && !quiet) {
+    std::cerr << "vmsupport: " << options.max_size_text << ": " << summary.not_gathered
+              << " items left out, the lowest priorities first (listed in manifest.json)\n";
+  }
 }
 
 }  // namespace
@@ -106,12 +134,12 @@ int run_collect(const RawOptions& raw) {
     if (!raw.quiet) print_collect_summary(summary, options->case_info, colour_allowed());
     print_json(collect_result_json(summary, options->case_info));
   } else if (raw.quiet) {
-    if (summary.bundle.path == "-") return summary.exit_code;
-    if (summary.bundle.parts.empty()) std::cout << summary.bundle.path << "\n";
+    if (summary.bundle.path != "-" && summary.bundle.parts.empty()) std::cout << summary.bundle.path << "\n";
     for (const BundlePart& part : summary.bundle.parts) std::cout << part.path << "\n";
   } else {
     print_collect_summary(summary, options->case_info, colour_allowed());
   }
+  print_cut_short(summary, *options, raw.quiet);
   return summary.exit_code;
 }
 

@@ -58,6 +58,8 @@ json collect_result_json(const CollectSummary& s, const CaseInfo& case_info) {
               {"platform", s.platform},
               {"host", s.host},
               {"duration_s", static_cast<double>(s.duration.count()) / 1000.0},
+              {"interrupted", s.interrupted},
+              {"not_gathered", s.not_gathered},
               {"collectors", collectors},
               {"scrub", scrub_json(s)},
               {"left_out", s.left_out},

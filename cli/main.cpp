@@ -13,9 +13,11 @@ namespace {
 
 const char* k_exit_codes = R"(Exit codes:
   0  bundle complete
-  1  bundle written, but some collectors failed or timed out (see manifest.json)
+  1  bundle written, but some collectors failed or timed out, or the run was
+     interrupted (Ctrl-C, SIGTERM: a partial bundle of what was gathered)
   2  usage or manifest error: nothing was collected
-  3  no bundle could be written (disk full, unwritable output, interrupted)
+  3  no bundle could be written (disk full, too little free space, unwritable
+     output, interrupted twice)
   4  upload: the server or the network failed
   5  another vmsupport run holds the state directory's lock: nothing was collected
      (it names the run; --wait-lock waits for it)

@@ -111,6 +111,11 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
   add_case_options(command, raw);
   command.add_option("--split", raw.split, "Write the bundle as NAME.part-001, -002 ... of at most SIZE each (e.g. 2G)")
       ->type_name("SIZE");
+  command.add_option("--max-size", raw.max_size,
+                     "Cap the bundle file at SIZE (e.g. 500MiB): the lowest-priority items are left out first")
+      ->type_name("SIZE");
+  command.add_flag("--no-space-check", raw.no_space_check,
+                   "Write even when the output's free space looks too small for the estimated bundle");
   command.add_flag("--json", raw.json, "Print one JSON object with the result on stdout; all else goes to stderr");
   command.add_option("--timeout", raw.timeout, "Deadline for the whole run")->type_name("DURATION")->capture_default_str();
   command.add_option("-j,--jobs", raw.jobs, "Collectors run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
@@ -270,6 +275,14 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
     }
     options.split_bytes = *split;
   }
+  if (!raw.max_size.empty()) {
+    auto max_size = parse_size(raw.max_size);
+    if (!max_size) return fail("--max-size: ", max_size.error().message);
+    if (*max_size < k_least_max_size) return fail("--max-size: at least ", format_size(k_least_max_size), " (room for the bundle's own documents)");
+    options.max_size = *max_size;
+    options.max_size_text = "--max-size " + raw.max_size;
+  }
+  options.space_check = !raw.no_space_check;
   auto timeout = parse_duration(raw.timeout);
   if (!timeout || timeout->count() <= 0) return fail("--timeout: ", timeout ? "must be positive" : timeout.error().message);
   options.timeout = *timeout;
@@ -309,6 +322,7 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
                    {"output", raw.output},     {"compress", raw.compress},
                    {"case", raw.case_id},      {"severity", raw.severity},
                    {"split", raw.split},       {"since", raw.since},
+                   {"max_size", raw.max_size}, {"no_space_check", raw.no_space_check},
                    {"timeout", raw.timeout},   {"max_file_size", raw.max_file_size},
                    {"jobs", raw.jobs},         {"groups", raw.groups},
                    {"exclude", raw.exclude},   {"tags", raw.tags},

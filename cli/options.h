@@ -25,6 +25,8 @@ struct RawOptions {
   std::string description;
   std::string contact;
   std::string split;          // --split SIZE
+  std::string max_size;       // --max-size SIZE
+  bool no_space_check = false;  // --no-space-check
   bool json = false;          // --json: one JSON object on stdout
   std::string config_path;    // --config FILE
   SiteConfig config;          // the site's defaults, as read (upload keys for `upload`)

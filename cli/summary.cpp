@@ -23,7 +23,12 @@ void list_some(std::ostringstream& out, const std::string& title, const std::vec
   if (lines.size() > shown) out << "  ... and " << lines.size() - shown << " more\n";
 }
 
-std::string status_line(int exit_code, bool colour) {
+std::string status_line(const CollectSummary& s, bool colour) {
+  const int exit_code = s.exit_code;
+  if (s.interrupted) {
+    return painted("partial", "33", colour) + ": interrupted, " + std::to_string(s.not_gathered) +
+           " items not gathered (listed in manifest.json)";
+  }
   if (exit_code == k_exit_complete) return painted("complete", "32", colour);
   return painted("partial", "33", colour) + ": some collectors failed or timed out (see Problems)";
 }
@@ -65,7 +70,7 @@ std::string render_collect_summary(const CollectSummary& s, const CaseInfo& case
   list_some(out, "Parts:", parts, 5);
   out << "SHA-256:    " << s.bundle.sha256 << (s.bundle.sha256_path.empty() ? "" : " (in " + s.bundle.sha256_path + ")")
       << "\n"
-      << "Status:     " << status_line(s.exit_code, colour) << "\n";
+      << "Status:     " << status_line(s, colour) << "\n";
   if (!case_info.empty()) {
     out << "Case:       " << (case_info.id.empty() ? "(no id)" : case_info.id);
     if (case_info.severity != 0) {

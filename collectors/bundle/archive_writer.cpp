@@ -13,6 +13,7 @@
 
 #include "bundle/sha256_file.h"
 #include "bundle/tar_header.h"
+#include "host/interrupt.h"
 #include "util/sha256.h"
 
 namespace vmsupport {
@@ -30,6 +31,7 @@ struct ArchiveWriter::State {
   std::string final_path;
   std::string partial_path;
   std::uint64_t split_bytes = 0;  // 0: one file
+  int interrupt_handle = -1;      // the partial files a second Ctrl-C removes (host/interrupt.h)
   struct Part {
     std::string final_path;
     std::string partial_path;
@@ -42,6 +44,7 @@ struct ArchiveWriter::State {
   Sha256 hash;
   std::uint64_t written = 0;    // bytes of the archive (compressed)
   std::uint64_t tar_bytes = 0;  // bytes of tar given to plain()
+  std::uint64_t run_bytes = 0;  // tar bytes in the running member (frame) not yet ended
   std::string buffer;
   const ByteSink to_output = [this](std::string_view bytes) { return output(bytes); };
   const ByteSink to_plain = [this](std::string_view bytes) { return plain(bytes); };
@@ -61,6 +64,7 @@ struct ArchiveWriter::State {
       fd = -1;
     }
     Part part;
+    interrupt::set_parts(interrupt_handle, parts.size() + 1);  // before the file exists
     part.final_path = part_path(final_path, parts.size() + 1);
     part.partial_path = part.final_path + ".partial";
     fd = ::open(part.partial_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -69,11 +73,27 @@ struct ArchiveWriter::State {
     return {};
   }
 
+  // The usual ends of a write on a sick host, said plainly.
+  std::unexpected<Error> write_failure(int code) const {
+    switch (code) {
+      case ENOSPC:
+      case EDQUOT:
+        return fail_errno(code, "disk full writing ", where(), " (", errno_text(code), ")");
+      case EFBIG:
+        return fail_errno(code, "file size limit reached writing ", where(),
+                          " (ulimit -f, or the file system's largest file): ", errno_text(code));
+      case EPIPE:
+        if (to_stdout) return fail_errno(code, "the reader of standard output went away (", errno_text(code), ")");
+        break;
+    }
+    return fail_errno(code, "cannot write ", where(), ": ", errno_text(code));
+  }
+
   Result<void> write_all(std::string_view bytes) {
     for (std::string_view left = bytes; !left.empty();) {
       const ssize_t n = write(fd, left.data(), left.size());
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return fail_errno(errno, "cannot write ", where(), ": ", errno_text(errno));
+      if (n < 0) return write_failure(errno);
       left.remove_prefix(static_cast<std::size_t>(n));
     }
     return {};
@@ -123,11 +143,13 @@ struct ArchiveWriter::State {
   // Tar bytes: compressed in the running member (frame), or output as they are.
   Result<void> plain(std::string_view bytes) {
     tar_bytes += bytes.size();
+    if (running) run_bytes += bytes.size();
     return running ? running->write(bytes, to_output) : output(bytes);
   }
 
   // Ends the running member (frame), before a member compressed elsewhere and at the end.
   Result<void> end_run() {
+    run_bytes = 0;
     if (!running || !running->pending()) return {};
     return running->finish(to_output);
   }
@@ -185,9 +207,11 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::open(const std::string& pa
     state->fd = STDOUT_FILENO;
   } else if (split_bytes != 0) {
     state->final_path = path;  // parts are created as bytes come
+    state->interrupt_handle = interrupt::add_bundle(path);
   } else {
     state->final_path = path;
     state->partial_path = path + ".partial";
+    state->interrupt_handle = interrupt::add_bundle(path);  // before the file exists
     state->fd = ::open(state->partial_path.c_str(),
                        O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (state->fd < 0) {
@@ -202,6 +226,15 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::open(const std::string& pa
 }
 
 const EncodeSettings& ArchiveWriter::encode_settings() const { return m_state->settings; }
+
+// Compressed output of the running member is at most its input plus a little
+// (deflate's and zstd's stored blocks), so counting its tar bytes is an upper bound.
+std::uint64_t ArchiveWriter::size_bound() const {
+  const State& state = *m_state;
+  return state.written + state.buffer.size() + (state.run_bytes == 0 ? 0 : state.run_bytes + state.run_bytes / 64 + 1024);
+}
+
+Result<void> ArchiveWriter::settle() { return m_state->end_run(); }
 
 Result<MemberDigest> ArchiveWriter::add(const ScrubbedItem& member) {
   auto encoded = encode_member(member, m_state->settings);
@@ -243,6 +276,7 @@ Result<CommittedBundle> ArchiveWriter::commit() {
     return fail_errno(errno, "cannot finish ", where, ": ", errno_text(errno));
   }
   state.fd = -1;
+  interrupt::set_committing(state.interrupt_handle);
   if (!state.parts.empty()) return commit_parts(bundle);
   if (std::rename(state.partial_path.c_str(), state.final_path.c_str()) != 0) {
     return fail_errno(errno, "cannot rename ", state.partial_path, ": ", errno_text(errno));
@@ -252,6 +286,8 @@ Result<CommittedBundle> ArchiveWriter::commit() {
   bundle.sha256_path = state.final_path + ".sha256";
   const std::string line = sha256_line(bundle.sha256, std::filesystem::path(state.final_path).filename().string());
   if (auto ok = write_file_atomically(bundle.sha256_path, line); !ok) return std::unexpected(ok.error());
+  interrupt::remove_bundle(state.interrupt_handle);
+  state.interrupt_handle = -1;
   return bundle;
 }
 
@@ -273,6 +309,8 @@ Result<CommittedBundle> ArchiveWriter::commit_parts(CommittedBundle bundle) {
   fsync_directory(state.final_path);
   bundle.sha256_path = state.final_path + ".sha256";
   if (auto ok = write_file_atomically(bundle.sha256_path, lines); !ok) return std::unexpected(ok.error());
+  interrupt::remove_bundle(state.interrupt_handle);
+  state.interrupt_handle = -1;
   return bundle;
 }
 
@@ -291,6 +329,8 @@ void ArchiveWriter::abort() {
   }
   state.fd = -1;
   state.finished = true;
+  interrupt::remove_bundle(state.interrupt_handle);
+  state.interrupt_handle = -1;
 }
 
 }  // namespace vmsupport

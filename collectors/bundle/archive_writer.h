@@ -64,6 +64,13 @@ class ArchiveWriter {
   // archive in the order of the calls. Returns its digest. Fails on a write
   // error (the message names the file and the errno text).
   Result<MemberDigest> append(const EncodedMember& member);
+  // At least the bytes the archive would have if it ended now, without its
+  // end-of-archive blocks: what is written, buffered, and (as an upper bound)
+  // what the running compressor holds. For --max-size.
+  std::uint64_t size_bound() const;
+  // Ends the running member (frame) of small members, so that size_bound()
+  // is exact: what is written and buffered. Fails on a write error.
+  Result<void> settle();
   // Finishes the archive, fsyncs, renames NAME.partial to NAME, writes NAME.sha256.
   // Split: renames every part, and NAME.sha256 lists NAME (the joined stream)
   // and then each part, in sha256sum's format.

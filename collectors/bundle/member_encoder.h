@@ -47,6 +47,11 @@ class EncodedMember {
   bool compressed() const { return m_compressed; }
   // Bytes of the encoding held in memory (for the collection's memory budget).
   std::uint64_t held_bytes() const { return m_memory.size(); }
+  // Bytes the encoding will pass to the sink: exact when compressed(); else
+  // the tar bytes, an upper bound of what they add to a compressed archive.
+  std::uint64_t encoded_bytes() const {
+    return m_memory.size() + (m_spool ? m_spool->length : 0) + (m_source ? m_source->length + 512 : 0);
+  }
   // Passes the encoded bytes to `sink`, in order and in chunks, and returns
   // the member's digest: size, SHA-256 of its (uncompressed) content, padding.
   // A large member of an uncompressed archive is read from its source only

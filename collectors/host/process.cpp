@@ -15,6 +15,7 @@
 #include <thread>
 #include <utility>
 
+#include "host/interrupt.h"
 #include "host/output_tail.h"
 #include "host/program_lookup.h"
 #include "host/spawn.h"
@@ -72,13 +73,16 @@ class Supervisor {
         m_cancel(request.cancel),
         m_deadline(start + std::clamp(request.timeout, milliseconds{0}, k_max_timeout)),
         m_buffer(request.max_bytes),
-        m_chunk(k_read_chunk) {}
+        m_chunk(k_read_chunk) {
+    interrupt::add_group(m_pid);  // a second Ctrl-C kills it at once
+  }
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
 
   ~Supervisor() {
     if (m_reaped) return;
     signal_group(SIGKILL);
+    interrupt::remove_group(m_pid);
     reap_in_background(m_pid);
   }
 
@@ -186,6 +190,7 @@ class Supervisor {
   }
 
   ProcessOutcome reap() {
+    if (m_exited) interrupt::remove_group(m_pid);  // before its pid can be reused
     if (!m_exited)  // the destructor hands it to a background reaper
       return failure(m_stop.value_or(End::timed_out), "the command did not exit after SIGKILL");
     int status = 0;

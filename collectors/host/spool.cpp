@@ -79,7 +79,11 @@ Result<void> Spool::write(std::string_view bytes) {
     const ssize_t n = ::write(m_fd->get(), bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      return fail_errno(errno, "cannot write a temporary file in ", m_directory, ": ", errno_text(errno));
+      const int code = errno;
+      const char* what = code == ENOSPC || code == EDQUOT ? "disk full writing a temporary file in "
+                         : code == EFBIG                  ? "file size limit reached writing a temporary file in "
+                                                          : "cannot write a temporary file in ";
+      return fail_errno(code, what, m_directory, ": ", errno_text(code));
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));
     m_size += static_cast<std::uint64_t>(n);

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "host/interrupt.h"
 #include "kinds/registry.h"
 
 namespace vmsupport {
@@ -53,7 +54,8 @@ Result<EntrySpec> parse_command_entry(const YamlReader& reader, const YAML::Node
   CommandSpec spec;
   spec.mark = reader.mark(node);
   if (auto ok = reader.check_map(node, "command entry",
-                                 {"id", "argv", "timeout", "max_bytes", "optional", "files_only", "requires"});
+                                 {"id", "argv", "timeout", "max_bytes", "optional", "files_only", "requires",
+                                  "priority"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -95,6 +97,10 @@ Result<EntrySpec> parse_command_entry(const YamlReader& reader, const YAML::Node
       auto size = reader.size(value, key);
       if (!size) return std::unexpected(size.error());
       spec.max_bytes = *size;
+    } else if (key == "priority") {
+      auto priority = reader.priority(value);
+      if (!priority) return std::unexpected(priority.error());
+      spec.priority = *priority;
     } else {
       auto flag = reader.boolean(value, key);
       if (!flag) return std::unexpected(flag.error());
@@ -182,9 +188,9 @@ CollectedItem collect_command(const Task& task, const CommandTask& command,
                         ? "stopped at the run's deadline (--timeout)"
                         : "timed out after " + format_duration(command.timeout);
       break;
-    default:
-      item.status = Status::failed;
-      item.reason = "interrupted";
+    default:  // cancelled: the run was interrupted; what the command wrote so far is kept
+      item.status = Status::skipped;
+      item.reason = interrupt::reason() + ": stopped after " + format_duration(outcome.duration);
   }
   if (item.truncated && item.status == Status::ok) {
     item.status = Status::truncated;

@@ -135,7 +135,8 @@ Result<EntrySpec> parse_file_entry(const YamlReader& reader, const YAML::Node& n
     return spec;
   }
   if (auto ok = reader.check_map(node, "file entry",
-                                 {"glob", "listed_in", "recursive", "max_bytes", "skip_above", "optional", "since"});
+                                 {"glob", "listed_in", "recursive", "max_bytes", "skip_above", "optional", "since",
+                                  "priority"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -150,6 +151,9 @@ Result<EntrySpec> parse_file_entry(const YamlReader& reader, const YAML::Node& n
     } else if (key == "max_bytes" || key == "skip_above") {
       auto v = reader.size(pair.second, key);
       if (v) (key == "max_bytes" ? spec.max_bytes : spec.skip_above) = *v; else ok = std::unexpected(v.error());
+    } else if (key == "priority") {
+      auto v = reader.priority(pair.second);
+      if (v) spec.priority = *v; else ok = std::unexpected(v.error());
     } else {
       auto v = reader.boolean(pair.second, key);
       if (!v) ok = std::unexpected(v.error());

@@ -76,7 +76,7 @@ Result<GroupSpec> parse_group(const YamlReader& reader, const YAML::Node& node) 
   GroupSpec group;
   group.mark = reader.mark(node);
   if (auto ok = reader.check_map(node, "group",
-                                 {"id", "description", "default", "tags", "files", "commands", "forbid"});
+                                 {"id", "description", "default", "tags", "priority", "files", "commands", "forbid"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -107,6 +107,10 @@ Result<GroupSpec> parse_group(const YamlReader& reader, const YAML::Node& node) 
       auto v = reader.string_list(pair.second, key);
       if (!v) return std::unexpected(v.error());
       group.tags = *v;
+    } else if (key == "priority") {
+      auto v = reader.priority(pair.second);
+      if (!v) return std::unexpected(v.error());
+      group.priority = *v;
     } else {
       const auto kinds = collector_kinds();
       const auto kind = std::find_if(kinds.begin(), kinds.end(),

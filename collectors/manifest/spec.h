@@ -13,6 +13,15 @@
 
 namespace vmsupport {
 
+// `priority:` of a group or an entry: what is gathered first, and what is
+// left out first when the bundle reaches --max-size.
+enum class Priority { low = 0, normal = 1, high = 2 };
+
+// "low", "normal", "high".
+inline const char* priority_name(Priority priority) {
+  return priority == Priority::high ? "high" : priority == Priority::low ? "low" : "normal";
+}
+
 // Where a value came from, for error messages and `list`.
 struct SourceMark {
   std::string file;
@@ -38,6 +47,7 @@ struct FileSpec {
   bool optional = false;                  // no match is "skipped", not "failed"
   bool since = true;                      // --since applies to what this entry matches
   std::optional<std::uint64_t> skip_above; // a larger file is skipped (not cut): `skip_above: 64k`
+  std::optional<Priority> priority;       // default: the group's
   SourceMark mark;
 };
 
@@ -50,6 +60,7 @@ struct CommandSpec {
   bool optional = false;                  // program absent is "skipped", not "failed"
   bool files_only = false;                // reads only files via {root}: valid for any --root
   std::vector<std::string> requires_paths; // `requires:` paths that must exist in the root
+  std::optional<Priority> priority;       // default: the group's
   SourceMark mark;
 };
 
@@ -66,6 +77,7 @@ struct GroupSpec {
   std::string description;
   bool enabled = true;       // `default: enabled|disabled`
   std::vector<std::string> tags;
+  Priority priority = Priority::normal;  // `priority: high|normal|low`
   std::vector<EntrySpec> entries;  // in manifest order
   SourceMark mark;
 };

@@ -97,6 +97,18 @@ Result<bool> YamlReader::boolean(const YAML::Node& node, std::string_view what) 
   return value;
 }
 
+Result<Priority> YamlReader::priority(const YAML::Node& node) const {
+  if (!node.IsScalar()) return error(node, std::string("'priority' must be high, normal or low, got ") + type_name(node));
+  const std::string value = node.Scalar();
+  if (value == "high") return Priority::high;
+  if (value == "normal") return Priority::normal;
+  if (value == "low") return Priority::low;
+  const std::string near = closest_word(value, {"high", "normal", "low"});
+  return error(node, "'priority' must be high, normal or low, got '" + value + "'",
+               near.empty() ? "high is gathered first; low is left out first at --max-size"
+                            : "did you mean '" + near + "'?");
+}
+
 Result<int> YamlReader::integer(const YAML::Node& node, std::string_view what) const {
   int value = 0;
   if (!node.IsScalar() || !YAML::convert<int>::decode(node, value)) {

@@ -41,6 +41,8 @@ class YamlReader {
   Result<std::uint64_t> size(const YAML::Node& node, std::string_view what) const;
   Result<std::chrono::milliseconds> duration(const YAML::Node& node, std::string_view what) const;
   Result<std::vector<std::string>> string_list(const YAML::Node& node, std::string_view what) const;
+  // `priority:` high, normal or low.
+  Result<Priority> priority(const YAML::Node& node) const;
   // A glob, validated (absolute, balanced brackets...).
   Result<std::string> glob(const YAML::Node& node, std::string_view what) const;
 

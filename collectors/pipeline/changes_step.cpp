@@ -47,6 +47,10 @@ Result<ChangeReport> gather_changes(const Manifest& manifest, const PlanOptions&
   auto baseline = load_baseline(options.state_dir, options.baseline_id, fs.root(), manifest.platform);
   if (!baseline) return std::unexpected(baseline.error());
   const Snapshot now = take_snapshot(manifest, plan_options, fs, runner, deadline, cancel);
+  if (cancel && cancel->load()) {  // a cut-short snapshot would show false changes, and make a bad baseline
+    report.record_error = "interrupted while taking the snapshot: no comparison, no baseline recorded";
+    return report;
+  }
   if (*baseline) {
     compare_with_baseline(**baseline, now, report);
     spdlog::info("changes: {} since baseline {}", report.changes.size(), (*baseline)->info.id);

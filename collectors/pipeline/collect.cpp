@@ -1,7 +1,9 @@
-// The collect pipeline, step by step: manifests -> platform -> plan -> host
-// facts -> scrubber -> recent changes -> archive -> parallel collection
-// through the scrubber -> documents -> commit -> encryption. Each step lives
-// in its own file; this one only orders them.
+// The collect pipeline, step by step: manifests -> platform -> plan -> free
+// space -> host facts -> scrubber -> recent changes -> archive -> parallel
+// collection through the scrubber (within --max-size; an interrupt stops it
+// and the rest still runs, so that what was gathered is written) ->
+// documents -> commit -> encryption. Each step lives in its own file; this
+// one only orders them.
 #include "pipeline/collect.h"
 
 #include <spdlog/spdlog.h>
@@ -19,6 +21,7 @@
 #include "report/report_model.h"
 #include "report/run_report.h"
 #include "pipeline/performance_step.h"
+#include "pipeline/space_check.h"
 #include "scrub/scrubber.h"
 
 namespace vmsupport {
@@ -73,6 +76,22 @@ std::uint64_t gathered_bytes(const RunRecord& record) {
   std::uint64_t bytes = 0;
   for (const ItemRecord& item : record.items) bytes += item.size;
   return bytes;
+}
+
+bool cancelled(const Host& host) { return host.cancel && host.cancel->load(); }
+
+// Bytes kept free under --max-size for what is written after the collection:
+// the documents (manifest.json grows with the items, index.html with the
+// collectors), compressed.
+std::uint64_t document_reserve(const Plan& plan) { return (96 << 10) + 160 * plan.tasks.size(); }
+
+// Cores packed under --max-size get at most the room the collection left.
+CoresOptions capped_cores(const CollectOptions& options, const Plan& plan, const ArchiveWriter& writer) {
+  CoresOptions cores = options.cores;
+  if (options.max_size == 0) return cores;
+  const std::uint64_t used = writer.size_bound() + document_reserve(plan);
+  cores.max_total = std::min(cores.max_total, options.max_size > used ? options.max_size - used : 0);
+  return cores;
 }
 
 // Adds a document through the shared add_document, keeping its record (and,
@@ -135,6 +154,15 @@ CollectSummary summarise(const RunRecord& record, const CommittedBundle& bundle,
   summary.scrub = record.scrub;
   summary.scrubbed = record.scrubbed;
   summary.duration = std::chrono::duration_cast<std::chrono::milliseconds>(record.finished - record.started);
+  summary.interrupted = record.interrupted;
+  if (record.interrupted) summary.exit_code = k_exit_partial;
+  const std::string cap_reason = options.max_size_text + " reached";
+  for (const ItemRecord& item : record.items) {
+    const bool cut = item.status == Status::skipped && item.collector != SIZE_MAX &&
+                     (item.reason.starts_with("not run: interrupted") || item.reason.starts_with("interrupted") ||
+                      item.reason.ends_with(cap_reason));
+    if (cut) ++summary.not_gathered;
+  }
   if (record.scrubbed) {
     for (Category category : options.scrub.settings.keep) summary.kept.emplace_back(category_name(category));
   }
@@ -224,10 +252,17 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   record.plan = &*plan;
   spdlog::info("plan: {} groups, {} tasks, about {}", plan->groups.size(), plan->tasks.size(),
                format_size(plan->estimated_bytes));
-  // 3a. Check -o and --baseline ID, then take STATE_DIR/lock (--wait-lock: wait for it):
-  //     one run at a time writes the map and baselines.
+  // 3a. Check -o and --baseline ID.
   if (auto ok = check_output(options.output); !ok) return failed(k_exit_usage, ok.error());
   if (auto ok = check_baseline_id(options.changes); !ok) return failed(k_exit_usage, ok.error());
+  // 3b. Refuse early when the output's file system cannot hold the bundle (unless --no-space-check).
+  if (options.space_check) {
+    const std::string where = bundle_path(options.output, "bundle" + std::string(compression_extension(options.compression)));
+    if (auto ok = check_free_space(*plan, where, options.compression, options.max_size); !ok) {
+      return failed(k_exit_no_bundle, ok.error());
+    }
+  }
+  // 3c. Take STATE_DIR/lock (--wait-lock: wait for it): one run at a time writes the map and baselines.
   const auto lock_asked = std::chrono::steady_clock::now();
   auto lock = RunLock::acquire(options.lock, host.cancel);
   if (!lock) return failed(lock_exit_code(lock.error()), lock.error());
@@ -265,30 +300,31 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   auto sampler = start_performance(options.performance, *plan, options.root, host.runner, deadline, host.cancel);
   // 9. Collect in parallel; scrub; append to the archive in plan order.
   ExecutorSettings settings{options.jobs, deadline, "--timeout " + options.given.value("timeout", std::string("")), host.cancel,
-                            options.on_progress};
+                            options.on_progress, options.max_size, document_reserve(*plan), options.max_size_text};
   if (auto ok = execute_plan(*plan, settings, host.fs, host.runner, *scrub->scrubber, **writer, record.items); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
-  // 10. Find crash cores (not other VMs' with --vm): describe them, quote the logs, pack them when allowed.
+  // 10. Find crash cores (not other VMs' with --vm): describe them, quote the logs, pack them when
+  //     allowed (within what --max-size leaves; none once interrupted).
   notify(options, "cores", &*plan, gathered_bytes(record));
-  CoreReport cores = find_cores(*platform->manifest, host.fs, options.cores);
+  CoresOptions core_options = capped_cores(options, *plan, **writer);
+  if (cancelled(host)) core_options.include_files = false;
+  CoreReport cores = find_cores(*platform->manifest, host.fs, core_options);
   std::erase_if(cores.cores, [&](const CoreFinding& core) { return in_other_vm(*plan, core.path); });
   quote_core_logs(cores, *plan, host.fs);
   add_backtraces(cores, host.fs, host.runner, host.cancel);
-  if (auto ok = pack_cores(cores, options.cores, host.fs, *scrub->scrubber, **writer, record.items); !ok) {
+  if (auto ok = pack_cores(cores, core_options, host.fs, *scrub->scrubber, **writer, record.items); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   // 11. Wait for the performance snapshots (the run lasts at least DURATION); add performance/.
   if (auto ok = add_performance(sampler.get(), *plan, *scrub->scrubber, **writer, record.items); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
-  if (host.cancel && host.cancel->load()) {
-    (*writer)->abort();
-    return failed(k_exit_no_bundle, Error{"interrupted: no bundle written (the partial file was removed)", {}, 0});
-  }
+  // An interrupt (SIGINT, SIGTERM) stops the gathering, not the bundle: what was gathered is written.
+  record.interrupted = cancelled(host);
   // 12. Add case.json, changes/, cores/, vmsupport.log, scrub-report.json, README.txt, index.html and manifest.json.
   notify(options, "documents", &*plan, gathered_bytes(record));
-  if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, options.cores, options.case_info); !ok) {
+  if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, core_options, options.case_info); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   // 13. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.
@@ -306,7 +342,8 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   }
   // 15. With --encrypt-to: NAME.gpg and its .sha256 replace NAME and NAME.sha256.
   if (*key) {
-    auto encrypted = (*key)->encrypt(summary.bundle, host.runner, host.cancel);
+    // Once interrupted, the partial bundle is still encrypted: a second signal stops it at once.
+    auto encrypted = (*key)->encrypt(summary.bundle, host.runner, record.interrupted ? nullptr : host.cancel);
     if (!encrypted) return failed(k_exit_no_bundle, encrypted.error());
     summary.bundle = *encrypted;
     summary.encrypted_for = (*key)->description();

@@ -34,6 +34,9 @@ struct CollectOptions {
   Compression compression = Compression::gzip;
   CaseInfo case_info;                         // --case, --severity, --description, --contact
   std::uint64_t split_bytes = 0;              // --split: parts of at most this size; 0 = one file
+  std::uint64_t max_size = 0;                 // --max-size: the bundle file's cap; 0 = none
+  std::string max_size_text;                  // "--max-size 500MiB", for reasons in manifest.json
+  bool space_check = true;                    // false with --no-space-check
   std::chrono::milliseconds timeout{std::chrono::minutes(30)};
   unsigned jobs = 4;
   ScrubOptions scrub;                         // --no-scrub, --keep, --scrub-word(s), --map
@@ -46,6 +49,9 @@ struct CollectOptions {
   nlohmann::ordered_json given;                    // the options as the user gave them
   ProgressCallback on_progress;               // called between steps and members; may be empty
 };
+
+// --max-size below this leaves no room for the documents every bundle has.
+inline constexpr std::uint64_t k_least_max_size = 256 << 10;
 
 // Exit codes of `collect`, as documented in README.md and --help.
 enum ExitCode : int {
@@ -73,6 +79,8 @@ struct CollectSummary {
   std::string map_warning;                         // why it was not, if so
   std::string encrypted_for;                       // --encrypt-to: the key's user id and fingerprint
   std::chrono::milliseconds duration{0};
+  bool interrupted = false;                        // SIGINT/SIGTERM: a partial bundle (exit 1)
+  std::size_t not_gathered = 0;                    // items skipped by the interrupt or --max-size
   std::optional<Error> error;                      // set when exit_code is 2, 3 or 5
 };
 

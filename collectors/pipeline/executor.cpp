@@ -5,6 +5,8 @@
 #include "pipeline/executor.h"
 
 #include <spdlog/spdlog.h>
+
+#include "host/interrupt.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -123,6 +125,10 @@ class OrderedRun {
     return done;
   }
 
+  // The archive has no room left for any member (--max-size): tasks not yet
+  // started are not run.
+  void set_full() { m_full.store(true); }
+
   void stop() {
     std::lock_guard lock(m_mutex);
     m_stop = true;
@@ -156,13 +162,14 @@ class OrderedRun {
     const bool gathers = !std::holds_alternative<SkipTask>(task.work) &&
                          !std::holds_alternative<LinkTask>(task.work);
     const bool cancelled = m_settings.cancel && m_settings.cancel->load();
-    if (gathers && (cancelled || std::chrono::steady_clock::now() >= m_settings.deadline)) {
+    if (gathers && (cancelled || m_full.load() || std::chrono::steady_clock::now() >= m_settings.deadline)) {
       CollectedItem item;
       item.collector = task.collector;
       item.source = task.source;
-      item.status = cancelled ? Status::failed : Status::timed_out;
-      item.reason = cancelled ? "not run: interrupted"
-                              : "not run: the run's deadline (" + m_settings.deadline_text + ") was reached";
+      item.status = cancelled || m_full.load() ? Status::skipped : Status::timed_out;
+      item.reason = cancelled      ? "not run: " + interrupt::reason()
+                    : m_full.load() ? "not run: " + m_settings.max_size_text + " reached"
+                                    : "not run: the run's deadline (" + m_settings.deadline_text + ") was reached";
       return item;
     }
     CollectedItem item = collect_task(task, m_context);
@@ -187,7 +194,37 @@ class OrderedRun {
   std::size_t m_applied = 0;
   std::uint64_t m_in_flight = 0;
   bool m_stop = false;
+  std::atomic<bool> m_full{false};
 };
+
+// True when `member` would take the archive past --max-size (less the
+// reserve). Near the cap the running compressed member is ended first, so
+// that the decision uses the exact size written (and small members far from
+// the cap still share one compressed member). Fails on a write error.
+Result<bool> over_cap(const ExecutorSettings& settings, ArchiveWriter& writer, const EncodedMember& member) {
+  if (settings.max_size == 0) return false;
+  const std::uint64_t room = settings.max_size > settings.reserve ? settings.max_size - settings.reserve : 0;
+  if (writer.size_bound() + member.encoded_bytes() <= room) return false;
+  if (auto ok = writer.settle(); !ok) return std::unexpected(ok.error());
+  return writer.size_bound() + member.encoded_bytes() > room;
+}
+
+// Left out for the cap: no member, the reason says which option.
+void leave_out(ItemRecord& record, const ExecutorSettings& settings) {
+  record.status = Status::skipped;
+  record.reason = settings.max_size_text + " reached";
+  record.path.clear();
+  record.link_target.clear();
+}
+
+// No member fits any more: less room than one tar header and a little data
+// (checked on the exact size, as over_cap does). A write error counts as full:
+// the next append reports it.
+bool no_room(const ExecutorSettings& settings, ArchiveWriter& writer) {
+  const auto full = [&] { return writer.size_bound() + settings.reserve + 1024 >= settings.max_size; };
+  if (settings.max_size == 0 || !full()) return false;
+  return !writer.settle() || full();
+}
 
 }  // namespace
 
@@ -254,6 +291,17 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
       settings.on_progress(progress);
     }
     Done done = run.take(i);
+    auto over = done.encoded && *done.encoded ? over_cap(settings, writer, **done.encoded) : Result<bool>(false);
+    if (!over) {
+      outcome = std::unexpected(over.error());
+      break;
+    }
+    if (*over) {
+      spdlog::info("{}: left out, {} reached", done.record.source, settings.max_size_text);
+      leave_out(done.record, settings);
+      done.encoded.reset();
+      if (no_room(settings, writer)) run.set_full();
+    }
     if (done.encoded) {
       auto added = *done.encoded ? writer.append(**done.encoded) : std::unexpected(done.encoded->error());
       if (!added) {
@@ -262,6 +310,7 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
       }
       set_digest(done.record, *added);
       progress.bytes += done.record.size;
+      if (no_room(settings, writer)) run.set_full();
     }
     items.push_back(std::move(done.record));
   }

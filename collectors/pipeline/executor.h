@@ -23,9 +23,19 @@ struct ExecutorSettings {
   std::string deadline_text;                 // "--timeout 30m", for messages
   const std::atomic<bool>* cancel = nullptr; // set on SIGINT/SIGTERM
   ProgressCallback on_progress;              // between members; may be empty
+  // --max-size: the archive may hold at most this many bytes of members
+  // (0 = no cap); `reserve` more are kept for the documents written after.
+  std::uint64_t max_size = 0;
+  std::uint64_t reserve = 0;
+  std::string max_size_text;                 // "--max-size 500MiB", for reasons
 };
 
 // Collects every task of `plan`; appends one ItemRecord per task to `items`.
+// Once `cancel` is set, tasks not yet started are recorded as skipped
+// ("interrupted by SIGINT") and running commands are stopped. With a
+// max_size, a member that would take the archive past max_size - reserve
+// is left out (skipped, "--max-size 500MiB reached"), and once no room is
+// left the remaining tasks are not run at all.
 // Fails only when the archive cannot be written (the first write error).
 Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, FileSystem& fs,
                           ProcessRunner& runner, Scrubber& scrubber, ArchiveWriter& writer,

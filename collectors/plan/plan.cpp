@@ -78,7 +78,7 @@ Result<VmSelection> choose_vm(const Manifest& manifest, const std::string& name,
 // The chosen VM's own files: the manifest's vm.files patterns in its directory.
 void plan_vm_files(const Manifest& manifest, PlanContext& context) {
   static const GroupSpec k_group{"VirtualMachine:Selected", "the VM chosen with --vm: its directory's files", true,
-                                 {"vm"}, {}, {}};
+                                 {"vm"}, Priority::high, {}, {}};
   const VmSelection& vm = *context.plan.vm;
   context.plan.groups.push_back(k_group.id);
   context.group = &k_group;
@@ -87,7 +87,8 @@ void plan_vm_files(const Manifest& manifest, PlanContext& context) {
     const EntrySpec entry = spec;
     const KindInfo& kind = kind_of(entry);
     context.plan.collectors.push_back(CollectorPlan{k_group.id + " files " + spec.glob, k_group.id,
-                                                    std::string(kind.key), kind.describe(entry), spec.mark});
+                                                    std::string(kind.key), kind.describe(entry), spec.mark,
+                                                    spec.priority.value_or(k_group.priority)});
     context.collector = context.plan.collectors.size() - 1;
     kind.plan(entry, context);
   }
@@ -176,8 +177,14 @@ Result<Plan> build_plan(const PlatformChoice& platform, const PlanOptions& optio
       const SourceMark mark = std::visit([](const auto& e) { return e.mark; }, entry);
       const auto* command = std::get_if<CommandSpec>(&entry);
       const std::string name = command ? command->id : spec;
-      plan.collectors.push_back(CollectorPlan{group.id + " " + std::string(kind.key) + " " + name,
-                                              group.id, std::string(kind.key), spec, mark});
+      const auto priority = std::visit(
+          [](const auto& e) -> std::optional<Priority> {
+            if constexpr (requires { e.priority; }) return e.priority;
+            return std::nullopt;
+          },
+          entry);
+      plan.collectors.push_back(CollectorPlan{group.id + " " + std::string(kind.key) + " " + name, group.id,
+                                              std::string(kind.key), spec, mark, priority.value_or(group.priority)});
       context.collector = plan.collectors.size() - 1;
       kind.plan(entry, context);
     }
@@ -188,7 +195,22 @@ Result<Plan> build_plan(const PlatformChoice& platform, const PlanOptions& optio
     error.error().hint = "check -g, -e and --tags; `vmsupport list` shows the groups";
     return error;
   }
+  order_by_priority(plan);
   return plan;
+}
+
+void order_by_priority(Plan& plan) {
+  const auto newest_first = [](const Task& task) {
+    const auto* file = std::get_if<FileTask>(&task.work);
+    return file ? file->mtime : Clock::time_point::max();  // skips and links keep their place, first
+  };
+  std::stable_sort(plan.tasks.begin(), plan.tasks.end(), [&](const Task& a, const Task& b) {
+    const Priority pa = plan.collectors[a.collector].priority;
+    const Priority pb = plan.collectors[b.collector].priority;
+    if (pa != pb) return pa > pb;
+    if (a.collector != b.collector) return a.collector < b.collector;
+    return newest_first(a) > newest_first(b);
+  });
 }
 
 bool in_other_vm(const Plan& plan, const std::string& path) {

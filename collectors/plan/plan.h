@@ -69,6 +69,7 @@ struct CollectorPlan {
   std::string kind;    // the registry key: files, commands
   std::string spec;    // the glob, or the argv joined
   SourceMark mark;
+  Priority priority = Priority::normal;  // the entry's, else its group's
 };
 
 // A platform whose detect rules match the root, and the markers found.
@@ -119,6 +120,13 @@ Result<PlatformChoice> choose_platform(const std::vector<Manifest>& manifests,
 // manifest has no `vm:` section or when no VM, or several, match.
 Result<Plan> build_plan(const PlatformChoice& platform, const PlanOptions& options,
                         FileSystem& fs, ProcessRunner& runner);
+
+// Puts the tasks in gathering order: higher priority first (manifest order
+// within a priority), and within one collector the newest files first, so
+// that what matters most is in the bundle when --max-size or an interrupt
+// cuts the run short. build_plan calls it; stable, so a plan sorts the same
+// way every time.
+void order_by_priority(Plan& plan);
 
 // True when the plan is for one VM and `path` lies in another VM's directory
 // (its cores, for instance, stay out of a one-VM bundle).

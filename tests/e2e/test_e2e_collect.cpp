@@ -343,21 +343,6 @@ TEST_CASE("--timeout is a deadline for the whole run") {
   for (const auto& c : bundle.manifest["collectors"]) CHECK(c["status"] == "timed_out");
 }
 
-TEST_CASE("an interrupted run removes its partial file and writes no bundle") {
-  TempDir work;
-  write_file(work.path() / "manifests/slow.yaml",
-             "platform: slow\ndetect: { fallback: true }\ngroups:\n"
-             "  - id: Test:Slow\n    commands:\n      - { id: one, argv: [sleep, '300'] }\n");
-  const RunResult r = run({"collect", "--manifests", (work.path() / "manifests").string(), "-o",
-                           work.path().string() + "/"},
-                          "(sleep 1; pkill -INT -f '^" + k_binary.string() + " collect --manifests " + work.path().string() + "') & ");
-  CHECK(r.exit_code == 3);
-  CHECK(r.seconds < 30);
-  CHECK(r.err.find("interrupted") != std::string::npos);
-  CHECK(find_one(work.path(), ".partial").empty());
-  CHECK(find_one(work.path(), ".tgz").empty());
-}
-
 TEST_CASE("list --plan shows what would be gathered and writes nothing") {
   TempDir work;
   const RunResult r = run({"list", "--plan", "--root", (k_source_dir / "tests/fixtures/esxi").string()},

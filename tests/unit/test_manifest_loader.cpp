@@ -373,6 +373,28 @@ const BrokenCase k_broken[] = {
      "    files: [/var/log/*.log]\n",
      "manifests/x.yaml:4:11: 'tags' must be a list, got a scalar",
      "write [a, b] or one '- item' per line"},
+    {"a group priority that is not high, normal or low",
+     "platform: esxi\n"
+     "groups:\n"
+     "  - id: Logs:Host\n"
+     "    priority: urgent\n"
+     "    files: [/var/log/*.log]\n",
+     "manifests/x.yaml:4:15: 'priority' must be high, normal or low, got 'urgent'",
+     "high is gathered first; low is left out first at --max-size"},
+    {"a misspelt file entry priority",
+     "platform: esxi\n"
+     "groups:\n"
+     "  - id: Logs:Host\n"
+     "    files:\n"
+     "      - {glob: /var/log/*.log, priority: hihg}\n",
+     "manifests/x.yaml:5:42: 'priority' must be high, normal or low, got 'hihg'", "did you mean 'high'?"},
+    {"a command entry priority that is a list",
+     "platform: esxi\n"
+     "groups:\n"
+     "  - id: Logs:Host\n"
+     "    commands:\n"
+     "      - {id: up, argv: [uptime], priority: [high]}\n",
+     "manifests/x.yaml:5:44: 'priority' must be high, normal or low, got a list", nullptr},
     {"files that are not a list",
      "platform: esxi\n"
      "groups:\n"
@@ -509,6 +531,28 @@ TEST_SUITE("unit") {
     const auto& spec = std::get<FileSpec>(manifest->groups[0].entries[0]);
     CHECK(spec.recursive);
     CHECK_FALSE(spec.since);
+  }
+
+  TEST_CASE("priority is read on groups and on file and command entries, normal by default") {
+    auto manifest = load_manifest("platform: p\n"
+                                  "groups:\n"
+                                  "  - id: Logs:Host\n"
+                                  "    priority: low\n"
+                                  "    files:\n"
+                                  "      - {glob: /var/log/syslog, priority: high}\n"
+                                  "      - /var/log/messages\n"
+                                  "    commands:\n"
+                                  "      - {id: up, argv: [uptime], priority: normal}\n"
+                                  "  - id: Config:Etc\n"
+                                  "    files: [/etc/hosts]\n",
+                                  k_source);
+    REQUIRE_MESSAGE(manifest.has_value(), (manifest ? "" : manifest.error().message));
+    const GroupSpec& logs = manifest->groups[0];
+    CHECK(logs.priority == Priority::low);
+    CHECK(std::get<FileSpec>(logs.entries[0]).priority == Priority::high);
+    CHECK_FALSE(std::get<FileSpec>(logs.entries[1]).priority.has_value());
+    CHECK(std::get<CommandSpec>(logs.entries[2]).priority == Priority::normal);
+    CHECK(manifest->groups[1].priority == Priority::normal);
   }
 
   TEST_CASE("each broken manifest gives its exact located message") {
