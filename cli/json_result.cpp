@@ -58,6 +58,7 @@ json collect_result_json(const CollectSummary& s, const CaseInfo& case_info) {
               {"host", s.host},
               {"duration_s", static_cast<double>(s.duration.count()) / 1000.0},
               {"collectors", collectors},
+              {"privileges", json{{"root", s.root}, {"permission_denied", s.permission_denied}}},
               {"scrub", scrub_json(s)},
               {"left_out", s.left_out},
               {"warnings", warnings},

@@ -70,6 +70,8 @@ struct CollectSummary {
   std::string map_warning;                         // why it was not, if so
   std::string encrypted_for;                       // --encrypt-to: the key's user id and fingerprint
   std::chrono::milliseconds duration{0};
+  bool root = true;                                // the run had root privileges
+  std::size_t permission_denied = 0;               // items that failed for lack of permission
   std::optional<Error> error;                      // set when exit_code is 2 or 3
 };
 
