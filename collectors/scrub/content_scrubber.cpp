@@ -311,7 +311,7 @@ std::unique_ptr<PreparedScrub> ContentScrubber::prepare(CollectedItem& item) con
 namespace {
 
 // Longest line a streamed text is buffered for; longer ones are cut at a blank.
-constexpr std::size_t k_max_line = 8 << 20;
+constexpr std::size_t k_max_line = 2 << 20;
 
 // Where the next chunk of a streamed text ends: after its last line end, but
 // before a PEM block that has not ended yet (so it is masked whole); npos
