@@ -61,6 +61,7 @@ json collect_result_json(const CollectSummary& s, const CaseInfo& case_info) {
               {"interrupted", s.interrupted},
               {"not_gathered", s.not_gathered},
               {"collectors", collectors},
+              {"privileges", json{{"root", s.root}, {"permission_denied", s.permission_denied}}},
               {"scrub", scrub_json(s)},
               {"left_out", s.left_out},
               {"warnings", warnings},

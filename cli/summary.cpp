@@ -49,6 +49,14 @@ std::string replaced_text(const CollectSummary& s) {
   return out;
 }
 
+// What running as root would change, or "" when there is nothing to say.
+std::string privileges_text(const CollectSummary& s) {
+  const std::string items = std::to_string(s.permission_denied) + (s.permission_denied == 1 ? " item" : " items");
+  if (s.root) return s.permission_denied == 0 ? "" : items + " refused even as root (permission denied; see manifest.json)";
+  if (s.permission_denied == 0) return "not root; nothing was refused for lack of permission";
+  return items + " could not be read without root: run as root to gather them";
+}
+
 std::string next_step(const CollectSummary& s, const CaseInfo& case_info) {
   const std::string target = case_info.id.empty() ? "your support request" : "case " + case_info.id;
   if (s.bundle.path == "-") return "attach the file you redirected standard output to, to " + target + ".";
@@ -79,8 +87,12 @@ std::string render_collect_summary(const CollectSummary& s, const CaseInfo& case
     out << "\n";
   }
   out << "Platform:   " << s.platform << ", host " << s.host << ", " << format_duration(s.duration) << "\n"
-      << "Collectors: " << format_counts(s.collectors) << "\n"
-      << "Scrub:      " << s.scrub << "\n";
+      << "Collectors: " << format_counts(s.collectors) << "\n";
+  if (const std::string privileges = privileges_text(s); !privileges.empty()) {
+    out << (s.permission_denied > 0 ? painted("Privileges:", "33", colour) : std::string("Privileges:")) << " "
+        << privileges << "\n";
+  }
+  out << "Scrub:      " << s.scrub << "\n";
   if (s.scrubbed) out << "Scrubbed:   " << replaced_text(s) << "\n";
   if (!s.map_path.empty()) out << "Map:        " << s.map_path << " (keep it: it turns pseudonyms back into names)\n";
   if (!s.encrypted_for.empty()) out << "Key:        encrypted with gpg for " << s.encrypted_for << "\n";

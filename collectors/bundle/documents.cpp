@@ -110,14 +110,22 @@ std::string format_counts(const std::map<std::string, std::size_t>& counts) {
   return out.empty() ? "none" : out;
 }
 
-std::string render_manifest_json(const RunRecord& record) {
+std::size_t count_permission_denied(const RunRecord& record) {
+  return static_cast<std::size_t>(
+      std::count_if(record.items.begin(), record.items.end(), [](const ItemRecord& item) { return item.permission_denied; }));
+}
+
+namespace {
+
+std::string dump(const json& value) { return value.dump(2, ' ', false, json::error_handler_t::replace); }
+
+// Everything but the items; "items" is the last key, an empty list.
+json manifest_head(const RunRecord& record) {
   const Plan& plan = *record.plan;
   json collectors = json::array();
   for (std::size_t i = 0; i < plan.collectors.size(); ++i) {
     collectors.push_back(collector_json(plan.collectors[i], record.collectors[i]));
   }
-  json items = json::array();
-  for (const ItemRecord& item : record.items) items.push_back(item_json(item, record));
   json forbid = json::array();
   for (const ForbidSpec& rule : plan.forbid) forbid.push_back(rule.glob);
   json doc{
@@ -138,6 +146,7 @@ std::string render_manifest_json(const RunRecord& record) {
         {"os", record.host.os},
         {"kernel", record.host.kernel}}},
       {"root", record.root},
+      {"privileges", {{"root", record.root_privileges}, {"permission_denied", count_permission_denied(record)}}},
       {"options", record.options},
       {"scrub", {{"scrubbed", record.scrubbed}, {"description", record.scrub}}},
       {"groups", plan.groups},
@@ -146,9 +155,59 @@ std::string render_manifest_json(const RunRecord& record) {
       {"forbid", forbid},
       {"summary", count_collectors(record)},
       {"collectors", collectors},
-      {"items", items},
+      {"items", json::array()},
   };
-  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return doc;
+}
+
+// `text` (a dump at indent 2) indented by four more spaces: an element of "items".
+void append_indented(std::string& out, const std::string& text) {
+  out += "    ";
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += "    ";
+  }
+}
+
+}  // namespace
+
+Result<void> write_manifest_json(const RunRecord& record,
+                                 const std::function<Result<void>(std::string_view)>& sink) {
+  constexpr std::size_t k_flush_at = 64 << 10;
+  std::string out = dump(manifest_head(record));
+  if (record.items.empty()) return sink(out + "\n");
+  out.resize(out.size() - std::string_view("[]\n}").size());  // reopen the empty "items" list
+  out += "[";
+  for (std::size_t i = 0; i < record.items.size(); ++i) {
+    out += i == 0 ? "\n" : ",\n";
+    append_indented(out, dump(item_json(record.items[i], record)));
+    if (out.size() >= k_flush_at) {
+      if (auto ok = sink(out); !ok) return ok;
+      out.clear();
+    }
+  }
+  out += "\n  ]\n}\n";
+  return sink(out);
+}
+
+std::string render_manifest_json(const RunRecord& record) {
+  std::string out;
+  (void)write_manifest_json(record, [&](std::string_view piece) -> Result<void> {
+    out += piece;
+    return {};
+  });
+  return out;
+}
+
+std::string render_manifest_summary_json(const RunRecord& record) { return dump(manifest_head(record)) + "\n"; }
+
+std::string privileges_line(const RunRecord& record) {
+  const std::size_t denied = count_permission_denied(record);
+  const std::string items = std::to_string(denied) + (denied == 1 ? " item" : " items");
+  if (record.root_privileges) return denied == 0 ? "root" : "root; " + items + " refused even so (permission denied)";
+  if (denied == 0) return "not root (nothing was refused for lack of permission)";
+  return "not root: " + items + " could not be read (permission denied, listed in manifest.json);"
+         " run as root to gather them";
 }
 
 std::string render_readme(const RunRecord& record) {
@@ -163,6 +222,7 @@ std::string render_readme(const RunRecord& record) {
       << "\n"
       << "Platform:  " << plan.platform.manifest->platform << " (" << plan.platform.reason << ")\n"
       << "Root:      " << record.root << "\n"
+      << "Run as:    " << privileges_line(record) << "\n"
       << "Groups:    ";
   for (std::size_t i = 0; i < plan.groups.size(); ++i) out << (i ? ", " : "") << plan.groups[i];
   out << "\nScrubbing: " << record.scrub << "\n";

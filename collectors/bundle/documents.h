@@ -5,9 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bundle/case_info.h"
@@ -32,6 +34,7 @@ struct ItemRecord {
   bool truncated = false;
   bool scrubbed = false;
   bool packed_as_is = false;  // a binary packed unscrubbed on purpose (a crash core, --include-cores)
+  bool permission_denied = false;  // failed for lack of permission
   Clock::time_point mtime{};
   std::chrono::milliseconds duration{0};
   std::optional<int> exit_code;
@@ -61,6 +64,7 @@ struct RunRecord {
   std::vector<ItemRecord> items;
   std::vector<CollectorRecord> collectors;  // parallel to plan->collectors
   bool interrupted = false;
+  bool root_privileges = true;      // the run had root privileges (effective uid 0)
 };
 
 // Fills record.collectors from record.items.
@@ -75,7 +79,19 @@ std::string format_counts(const std::map<std::string, std::size_t>& counts);
 // One item of manifest.json's "items" (also used by `vmsupport scrub`'s manifest).
 nlohmann::ordered_json render_item_json(const ItemRecord& item, const std::string& collector);
 
+// Items that failed for lack of permission (ItemRecord::permission_denied).
+std::size_t count_permission_denied(const RunRecord& record);
+
+// manifest.json, handed to `sink` in pieces of about 64 KiB: the items are
+// rendered one at a time, so a run of 100,000 files never holds them all as
+// JSON values. Stops at, and returns, the first failure of `sink`.
+Result<void> write_manifest_json(const RunRecord& record,
+                                 const std::function<Result<void>(std::string_view)>& sink);
+// The same, as one string.
 std::string render_manifest_json(const RunRecord& record);
+// manifest.json with an empty "items" list: what the report reads (its
+// members come from the records themselves).
+std::string render_manifest_summary_json(const RunRecord& record);
 std::string render_readme(const RunRecord& record);
 
 // scrub-report.json: counts per category and per member, what was left out;

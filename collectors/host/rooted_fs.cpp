@@ -148,6 +148,7 @@ Result<std::string> RootedFileSystem::resolve(const std::string& path, bool foll
   for (auto& c : split_path(path)) pending.push_back(std::move(c));
   std::vector<std::string> done;
   int hops = 0;
+  std::string last_target;  // of the last symlink followed, for the message
   while (!pending.empty()) {
     std::string component = std::move(pending.front());
     pending.pop_front();
@@ -160,11 +161,16 @@ Result<std::string> RootedFileSystem::resolve(const std::string& path, bool foll
     const std::string host = host_path(join_path(done, done.size()));
     struct stat st {};
     if (lstat(host.c_str(), &st) != 0) {
-      return fail_errno(errno, path, ": ", errno_text(errno));
+      const int error = errno;
+      if (hops == 0 || error != ENOENT) return fail_errno(error, path, ": ", errno_text(error));
+      if (m_root.empty()) return fail_errno(error, path, ": dangling symlink to ", last_target, " (", errno_text(error), ")");
+      return fail_errno(error, path, ": symlink to ", last_target, ": not found inside the root (",
+                        errno_text(error), "); links are never followed out of the root");
     }
     if (!S_ISLNK(st.st_mode) || (pending.empty() && !follow_last)) continue;
     if (++hops > k_max_symlink_hops) return fail_errno(ELOOP, path, ": symlink loop (more than 40 links)");
     const std::string target = read_link(host);
+    last_target = target;
     done.pop_back();
     if (!target.empty() && target.front() == '/') done.clear();
     std::vector<std::string> parts = split_path(target);

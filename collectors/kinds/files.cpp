@@ -1,6 +1,9 @@
 // The `files` kind: parse a file entry, expand its glob inside the root into
 // tasks (forbid rules, --since, file types, symlinks as links), and read a file.
+#include <unistd.h>
+
 #include <cerrno>
+#include <climits>
 
 #include "host/glob_walk.h"
 #include "kinds/listed.h"
@@ -33,10 +36,37 @@ void add_skip(PlanContext& context, const std::string& source, Status status, st
   context.add(source, "", SkipTask{status, std::move(reason)});
 }
 
-// A failure to stat or list: permissions are failures, a vanished path is not.
-Status status_for(const Error& error) {
-  return error.code == EACCES || error.code == EPERM || error.code == EIO ? Status::failed
-                                                                          : Status::skipped;
+// How a failed stat, listing or read of a path is recorded.
+struct Problem {
+  Status status = Status::skipped;
+  std::string reason;
+  bool permission_denied = false;
+};
+
+// Lack of permission and I/O errors are failures (root, or a healthy disk,
+// would have gathered the path); a path that is gone, a symlink loop or a
+// path too long for the kernel are skips, with a reason that says which.
+// `when` is "listed" or "read": what was being done.
+Problem problem_of(const Error& error, const std::string& root, const std::string& path, const char* when) {
+  switch (error.code) {
+    case EACCES:
+    case EPERM:
+      return {Status::failed, std::string("permission denied") + (geteuid() == 0 ? "" : " (not running as root)") +
+                                  (std::string_view(when) == "listed" ? ": the directory cannot be listed" : ""),
+              true};
+    case EIO: return {Status::failed, "I/O error: " + error.message};
+    case ENAMETOOLONG:
+      return {Status::skipped, "path too long to open: " + std::to_string(root.size() + path.size()) +
+                                   " bytes with the root, the kernel takes at most " + std::to_string(PATH_MAX)};
+    default: break;
+  }
+  if (std::string_view(when) == "listed") return {Status::skipped, "cannot list: " + error.message};
+  return {Status::skipped, error.message};
+}
+
+void add_problem(PlanContext& context, const std::string& path, const Error& error, const char* when) {
+  Problem problem = problem_of(error, context.fs.root() == "/" ? "" : context.fs.root(), path, when);
+  context.add(path, "", SkipTask{problem.status, std::move(problem.reason), problem.permission_denied});
 }
 
 void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanContext& context);
@@ -49,7 +79,7 @@ void plan_directory(const FileSpec& spec, const std::string& path, int depth,
   }
   auto names = context.fs.list_dir(path);
   if (!names) {
-    add_skip(context, path, status_for(names.error()), "cannot list: " + names.error().message);
+    add_problem(context, path, names.error(), "listed");
     return;
   }
   for (const std::string& name : *names) {
@@ -93,7 +123,7 @@ void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanCon
   }
   auto info = context.fs.stat(path);
   if (!info) {
-    add_skip(context, path, status_for(info.error()), info.error().message);
+    add_problem(context, path, info.error(), "stat");
     return;
   }
   if (const ForbidSpec* rule = context.forbidding(info->resolved)) {
@@ -172,7 +202,7 @@ void plan_file_entry(const EntrySpec& entry, PlanContext& context) {
   const std::vector<std::string> matches =
       spec.listed_in ? expand_listed(context.fs, *spec.listed_in, spec.glob)
                      : expand_glob(context.fs, spec.glob, [&](const std::string& dir, const Error& error) {
-                         add_skip(context, dir, status_for(error), "cannot list: " + error.message);
+                         add_problem(context, dir, error, "listed");
                        });
   for (const std::string& path : matches) plan_path(spec, path, 0, context);
   if (matches.empty() && context.plan.tasks.size() == before) {
@@ -190,12 +220,26 @@ std::string describe_file_entry(const EntrySpec& entry) {
 namespace {
 
 // What every read of a file records: where it goes, or why it does not.
+// A file gone since the plan listed it was deleted (a rotation, a cleanup):
+// a skip that says so, not a failure.
 template <typename Read>
-bool record_read(CollectedItem& item, const Task& task, const Read& read) {
+bool record_read(CollectedItem& item, const Task& task, const Read& read, CollectContext& context) {
   if (!read) {
-    const int code = read.error().code;
-    item.status = code == ENOENT || code == EINVAL ? Status::skipped : Status::failed;
-    item.reason = read.error().message;
+    const Error& error = read.error();
+    if (error.code == ENOENT || error.code == ENOTDIR) {
+      item.status = Status::skipped;
+      item.reason = "vanished: deleted after it was listed (" + error.message + ")";
+      return false;
+    }
+    if (error.code == EINVAL) {
+      item.status = Status::skipped;
+      item.reason = error.message;
+      return false;
+    }
+    Problem problem = problem_of(error, context.fs.root() == "/" ? "" : context.fs.root(), item.source, "read");
+    item.status = problem.status == Status::skipped ? Status::failed : problem.status;
+    item.reason = std::move(problem.reason);
+    item.permission_denied = problem.permission_denied;
     return false;
   }
   item.archive_path = task.archive_path;
@@ -220,12 +264,12 @@ CollectedItem collect_file(const Task& task, const FileTask& file, CollectContex
   if (std::min(file.size, file.max_bytes) > k_in_memory_limit) {
     // A large file stays on disk, open, until it is scrubbed and written.
     auto opened = context.fs.open(file.resolved, file.max_bytes);
-    if (record_read(item, task, opened)) item.body = std::move(opened->range);
+    if (record_read(item, task, opened, context)) item.body = std::move(opened->range);
     return item;
   }
   auto content = context.fs.read(file.resolved, file.max_bytes);
   item.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  if (!record_read(item, task, content)) return item;
+  if (!record_read(item, task, content, context)) return item;
   item.content = std::move(content->bytes);
   if (content->changed_while_read) {
     item.reason += std::string(item.reason.empty() ? "" : "; ") + "changed while read (read up to its size when opened)";

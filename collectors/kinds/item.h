@@ -39,6 +39,9 @@ struct CollectedItem {
   std::chrono::milliseconds duration{0};
   std::optional<int> exit_code;  // commands only
   std::string mode;              // commands only: host, files_only, chroot
+  // Failed for lack of permission (EACCES/EPERM): counted for the non-root
+  // hint ("N items could not be read without root").
+  bool permission_denied = false;
   // A binary the run was told to pack as it is (crash cores with
   // --include-cores): the scrubber leaves its bytes alone, not the item out.
   bool unscrubbed_ok = false;

@@ -67,6 +67,7 @@ CollectedItem collect_task(const Task& task, CollectContext& context) {
   const auto& skip = std::get<SkipTask>(task.work);
   item.status = skip.status;
   item.reason = skip.reason;
+  item.permission_denied = skip.permission_denied;
   return item;
 }
 

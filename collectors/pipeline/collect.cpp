@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
@@ -106,9 +107,19 @@ Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& 
   return {};
 }
 
+// manifest.json, rendered into a Body (a spool file in `spool_dir` once large).
+Result<void> add_manifest(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer, const std::string& spool_dir) {
+  Body body(spool_dir);
+  if (auto ok = write_manifest_json(record, [&](std::string_view piece) { return body.append(piece); }); !ok) return ok;
+  auto document = vmsupport::add_document(scrubber, writer, "manifest.json", std::move(body));
+  if (!document) return std::unexpected(document.error());
+  record.items.push_back(std::move(*document));
+  return {};
+}
+
 Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWriter& writer,
                            const RunLog& log, const std::optional<ChangeReport>& changes, const CoreReport& cores,
-                           const CoresOptions& core_options, const CaseInfo& case_info) {
+                           const CoresOptions& core_options, const CaseInfo& case_info, const std::string& spool_dir) {
   Scrubber& scrubber = *scrub.scrubber;
   std::map<std::string, std::string> read_by_report;
   if (!case_info.empty()) {
@@ -142,7 +153,7 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
   if (auto ok = add_document(record, scrubber, writer, "README.txt", render_readme(record)); !ok) return ok;
   const std::string page = render_run_report(record, read_by_report, scrubber);
   if (auto ok = add_document(record, scrubber, writer, "index.html", page); !ok) return ok;
-  return add_document(record, scrubber, writer, "manifest.json", render_manifest_json(record));
+  return add_manifest(record, scrubber, writer, spool_dir);
 }
 
 CollectSummary summarise(const RunRecord& record, const CommittedBundle& bundle, const ScrubSetup& scrub,
@@ -163,6 +174,8 @@ CollectSummary summarise(const RunRecord& record, const CommittedBundle& bundle,
                       item.reason.ends_with(cap_reason));
     if (cut) ++summary.not_gathered;
   }
+  summary.root = record.root_privileges;
+  summary.permission_denied = count_permission_denied(record);
   if (record.scrubbed) {
     for (Category category : options.scrub.settings.keep) summary.kept.emplace_back(category_name(category));
   }
@@ -230,6 +243,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   RunRecord record;
   record.started = Clock::now();
   record.root = host.fs.root();
+  record.root_privileges = ::geteuid() == 0;
   record.options = options.given;
   const auto run_start = std::chrono::steady_clock::now();
 
@@ -322,9 +336,12 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   }
   // An interrupt (SIGINT, SIGTERM) stops the gathering, not the bundle: what was gathered is written.
   record.interrupted = cancelled(host);
+  plan->tasks = {};  // done with them: the records say what happened (100,000 files hold megabytes)
   // 12. Add case.json, changes/, cores/, vmsupport.log, scrub-report.json, README.txt, index.html and manifest.json.
   notify(options, "documents", &*plan, gathered_bytes(record));
-  if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, core_options, options.case_info); !ok) {
+  if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, core_options, options.case_info,
+                              scrub_options.settings.spool_dir);
+      !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   // 13. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.

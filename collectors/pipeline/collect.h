@@ -81,6 +81,8 @@ struct CollectSummary {
   std::chrono::milliseconds duration{0};
   bool interrupted = false;                        // SIGINT/SIGTERM: a partial bundle (exit 1)
   std::size_t not_gathered = 0;                    // items skipped by the interrupt or --max-size
+  bool root = true;                                // the run had root privileges
+  std::size_t permission_denied = 0;               // items that failed for lack of permission
   std::optional<Error> error;                      // set when exit_code is 2, 3 or 5
 };
 

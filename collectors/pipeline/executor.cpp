@@ -244,6 +244,7 @@ ItemRecord record_of(const ScrubbedItem& member, const MemberDigest& digest) {
   record.duration = item.duration;
   record.exit_code = item.exit_code;
   record.mode = item.mode;
+  record.permission_denied = item.permission_denied;
   set_digest(record, digest);
   return record;
 }
@@ -257,13 +258,10 @@ void set_digest(ItemRecord& record, const MemberDigest& digest) {
   }
 }
 
-Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
-                                std::string content) {
-  CollectedItem item;
+namespace {
+
+Result<ItemRecord> add_document_item(Scrubber& scrubber, ArchiveWriter& writer, CollectedItem item) {
   item.source = "vmsupport";
-  item.archive_path = path;
-  item.original_size = content.size();
-  item.content = std::move(content);
   item.mtime = Clock::now();
   ScrubbedItem member = scrubber.scrub(std::move(item));
   auto digest = writer.add(member);
@@ -271,6 +269,26 @@ Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const
   ItemRecord document = record_of(member, *digest);
   document.collector = SIZE_MAX;  // not a manifest collector
   return document;
+}
+
+}  // namespace
+
+Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
+                                std::string content) {
+  CollectedItem item;
+  item.archive_path = path;
+  item.original_size = content.size();
+  item.content = std::move(content);
+  return add_document_item(scrubber, writer, std::move(item));
+}
+
+Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path, Body content) {
+  CollectedItem item;
+  item.archive_path = path;
+  item.original_size = content.size();
+  if (content.in_memory()) item.content = content.take_memory();
+  else item.body = content.range();
+  return add_document_item(scrubber, writer, std::move(item));
 }
 
 Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, FileSystem& fs,
@@ -283,6 +301,7 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
     workers.emplace_back([&run] { run.worker(); });
   }
   Result<void> outcome;
+  items.reserve(items.size() + plan.tasks.size() + 16);  // no copy of 100,000 records while growing
   Progress progress{"collect", {}, 0, plan.tasks.size(), 0, plan.estimated_bytes};
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
     if (settings.on_progress) {

@@ -45,6 +45,10 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
 // the member `path`, through the scrubber; its record has no collector.
 Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
                                 std::string content);
+// The same for a document gathered in a Body: a large one (manifest.json of
+// a run of 100,000 files) is scrubbed and packed from its spool file, never
+// held whole in memory.
+Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path, Body content);
 
 // Records a generated document (README.txt, manifest.json...) going in unscrubbed
 // form through the scrubber and into the archive.

@@ -53,6 +53,7 @@ struct CommandTask {
 struct SkipTask {
   Status status = Status::skipped;
   std::string reason;
+  bool permission_denied = false;  // failed for lack of permission (see CollectedItem)
 };
 
 struct Task {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <span>
 #include <spdlog/fmt/fmt.h>
 
 #include "report/html_style.h"
@@ -271,11 +272,13 @@ void performance_section(Page& page, const ReportModel& m) {
 void files_section(Page& page, const ReportModel& m) {
   std::uint64_t total = 0;
   for (const ReportMember& member : m.members) total += member.size.value_or(0);
+  const std::size_t shown = std::min(m.members.size(), k_report_file_rows);
   page.raw("<section id=\"files\"><h2>Files</h2>\n<p>");
   page.text(fmt::format("{} members, {} in all.", m.members.size(), format_size(total)));
+  if (shown < m.members.size()) page.text(fmt::format(" The first {} are listed here.", shown));
   page.raw("</p>\n<table class=\"grid files\">\n<thead><tr><th scope=\"col\">Member</th>"
            "<th scope=\"col\" class=\"num\">Size</th></tr></thead>\n<tbody>\n");
-  for (const ReportMember& member : m.members) {
+  for (const ReportMember& member : std::span(m.members).first(shown)) {
     page.raw("<tr><td>");
     page.link(member.path, member.path);
     if (!member.link_target.empty()) page.text(" \u2192 " + member.link_target);
@@ -283,6 +286,11 @@ void files_section(Page& page, const ReportModel& m) {
     page.element("td", member.link_target.empty() ? (member.size ? format_size(*member.size) : "\u2014") : "link",
                  "class=\"num\"");
     page.raw("</tr>\n");
+  }
+  if (shown < m.members.size()) {
+    page.raw("<tr><td colspan=\"2\">");
+    page.text(fmt::format("{} more members: see manifest.json", m.members.size() - shown));
+    page.raw("</td></tr>\n");
   }
   page.raw("</tbody></table></section>\n");
 }

@@ -180,7 +180,7 @@ bool wanted_for_report(std::string_view path) {
          (path.starts_with("changes/diffs/") && path.ends_with(".diff"));
 }
 
-ReportModel build_report_model(const ReportInputs& inputs) {
+ReportModel build_report_model(ReportInputs inputs) {
   const json& m = inputs.manifest.is_object() ? inputs.manifest : json::object();
   ReportModel model;
   model.bundle = text_of(m, "bundle");
@@ -214,7 +214,7 @@ ReportModel build_report_model(const ReportInputs& inputs) {
   model.collectors = collectors_of(m);
   add_changes(model, inputs.documents);
   add_cores(model, inputs.documents);
-  model.members = inputs.members;
+  model.members = std::move(inputs.members);
   std::sort(model.members.begin(), model.members.end(),
             [](const ReportMember& a, const ReportMember& b) { return a.path < b.path; });
   for (const ReportMember& member : model.members) {

@@ -103,7 +103,9 @@ bool wanted_for_report(std::string_view path);
 
 // The model of the report. Missing or odd fields of the documents leave the
 // matching part empty; it does not fail.
-ReportModel build_report_model(const ReportInputs& inputs);
+// Takes `inputs` by value: a caller done with them moves them in (the member
+// list of a large bundle is not copied).
+ReportModel build_report_model(ReportInputs inputs);
 
 // How much a collector status asks for attention: timed_out 0, failed 1,
 // truncated 2, ok 3, skipped 4, anything else 5 (the report lists the

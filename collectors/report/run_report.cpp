@@ -21,8 +21,10 @@ std::string scrubbed(Scrubber& scrubber, const std::string& path, std::string co
 std::string render_run_report(const RunRecord& record, const std::map<std::string, std::string>& documents,
                               Scrubber& scrubber) {
   ReportInputs inputs;
+  // The manifest without its items: the members come from the records below,
+  // and a run of 100,000 files must not be parsed back into a JSON tree.
   inputs.manifest =
-      nlohmann::json::parse(scrubbed(scrubber, "manifest.json", render_manifest_json(record)), nullptr, false);
+      nlohmann::json::parse(scrubbed(scrubber, "manifest.json", render_manifest_summary_json(record)), nullptr, false);
   for (const auto& [path, content] : documents) inputs.documents[path] = scrubbed(scrubber, path, content);
   for (const ItemRecord& item : record.items) {
     if (item.path.empty()) continue;
@@ -31,7 +33,7 @@ std::string render_run_report(const RunRecord& record, const std::map<std::strin
   }
   inputs.members.push_back(ReportMember{"index.html", std::nullopt, {}});
   inputs.members.push_back(ReportMember{"manifest.json", std::nullopt, {}});
-  return render_report_html(build_report_model(inputs));
+  return render_report_html(build_report_model(std::move(inputs)));
 }
 
 }  // namespace vmsupport

@@ -51,7 +51,25 @@ bool is_label_char(char c) {
   return (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z') || c == '-' || c == '.';
 }
 
-bool is_binary(std::string_view bytes) { return bytes.find('\0') != std::string_view::npos; }
+// A run of at least this many NUL bytes is a hole, not a sign of binary data.
+constexpr std::size_t k_nul_hole = 64;
+
+// Binary content (a NUL byte gives it away) cannot be scrubbed. Runs of
+// k_nul_hole NUL bytes or more are not binary: a log on a host that crashed
+// holds blocks of zeros where its data was never written, a sparse log is
+// zeros up to its text, and the text around them must be kept and scrubbed.
+// With `open_edges` (a chunk of a larger text) a run touching either end may
+// go on in the next chunk, so it counts as a hole whatever its length here.
+bool is_binary(std::string_view bytes, bool open_edges = false) {
+  for (std::size_t at = bytes.find('\0'); at != std::string_view::npos;) {
+    std::size_t end = bytes.find_first_not_of('\0', at);
+    if (end == std::string_view::npos) end = bytes.size();
+    const bool at_edge = open_edges && (at == 0 || end == bytes.size());
+    if (end - at < k_nul_hole && !at_edge) return true;
+    at = end == bytes.size() ? std::string_view::npos : bytes.find('\0', end);
+  }
+  return false;
+}
 
 std::string without_gz(const std::string& path) {
   return path.size() > 3 && path.ends_with(".gz") ? path.substr(0, path.size() - 3) : path;
@@ -293,7 +311,7 @@ std::unique_ptr<PreparedScrub> ContentScrubber::prepare(CollectedItem& item) con
 namespace {
 
 // Longest line a streamed text is buffered for; longer ones are cut at a blank.
-constexpr std::size_t k_max_line = 8 << 20;
+constexpr std::size_t k_max_line = 2 << 20;
 
 // Where the next chunk of a streamed text ends: after its last line end, but
 // before a PEM block that has not ended yet (so it is masked whole); npos
@@ -329,7 +347,7 @@ bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const
     std::size_t cut = 0;
     while (!binary && !failure && !pending.empty() && (cut = chunk_end(pending, at_end)) != std::string::npos) {
       const std::string_view chunk(pending.data(), cut);
-      if (is_binary(chunk)) binary = true;
+      if (is_binary(chunk, true)) binary = true;
       else if (auto ok = out.append(apply(chunk, analyse(chunk), counts)); !ok) failure = ok.error();
       pending.erase(0, cut);
     }

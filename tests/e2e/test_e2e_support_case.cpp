@@ -118,10 +118,11 @@ TEST_CASE("--json prints one object on stdout with a stable field set") {
   const auto doc = parse_one_object(r.out);
   CHECK(keys_of(doc) == std::set<std::string>{"format_version", "command", "exit_code", "status", "path", "size",
                                               "sha256", "sha256_file", "parts", "case", "platform", "host",
-                                              "duration_s", "interrupted", "not_gathered", "collectors", "scrub",
-                                              "left_out", "warnings", "error"});
+                                              "duration_s", "interrupted", "not_gathered", "collectors", "privileges",
+                                              "scrub", "left_out", "warnings", "error"});
   CHECK(doc["interrupted"] == false);
   CHECK(doc["not_gathered"] == 0);
+  CHECK(doc["privileges"] == nlohmann::json{{"root", true}, {"permission_denied", 0}});
   const fs::path bundle = find_one(work.path(), ".tgz");
   CHECK(doc["path"] == bundle.string());
   CHECK(doc["size"] == fs::file_size(bundle));

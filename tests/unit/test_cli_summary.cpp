@@ -2,6 +2,7 @@
 // without a case, scrub counts, lists cut short, colour only when asked.
 #include <doctest/doctest.h>
 
+#include "json_result.h"
 #include "summary.h"
 
 namespace vmsupport::cli {
@@ -58,6 +59,32 @@ TEST_CASE("colour marks the status word only when asked, and the word stays") {
   s.exit_code = k_exit_complete;
   CHECK(render_collect_summary(s, {}, true).find("Status:     \x1b[32mcomplete\x1b[0m\n") != std::string::npos);
   CHECK(render_collect_summary(s, {}, false).find("Status:     complete\n") != std::string::npos);
+}
+
+TEST_CASE("a run that was not root says how many items root would have gathered") {
+  CollectSummary s = sample(0);
+  s.root = false;
+  s.permission_denied = 3;
+  const std::string text = render_collect_summary(s, {}, false);
+  CHECK(text.find("Privileges: 3 items could not be read without root: run as root to gather them\n") !=
+        std::string::npos);
+  CHECK(render_collect_summary(s, {}, true).find("\x1b[33mPrivileges:\x1b[0m 3 items") != std::string::npos);
+  const auto doc = collect_result_json(s, {});
+  CHECK(doc["privileges"]["root"] == false);
+  CHECK(doc["privileges"]["permission_denied"] == 3);
+  s.permission_denied = 1;
+  CHECK(render_collect_summary(s, {}, false).find("Privileges: 1 item could not be read without root") !=
+        std::string::npos);
+  s.permission_denied = 0;
+  CHECK(render_collect_summary(s, {}, false).find("Privileges: not root; nothing was refused") != std::string::npos);
+}
+
+TEST_CASE("a root run says nothing of privileges unless something was refused even so") {
+  CollectSummary s = sample(0);
+  CHECK(render_collect_summary(s, {}, false).find("Privileges:") == std::string::npos);
+  CHECK(collect_result_json(s, {})["privileges"] == nlohmann::ordered_json{{"root", true}, {"permission_denied", 0}});
+  s.permission_denied = 2;
+  CHECK(render_collect_summary(s, {}, false).find("Privileges: 2 items refused even as root") != std::string::npos);
 }
 
 }  // TEST_SUITE

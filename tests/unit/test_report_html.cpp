@@ -2,6 +2,8 @@
 // diff rendering, and which sections appear for which data.
 #include <doctest/doctest.h>
 
+#include <cstdio>
+
 #include "report/html.h"
 #include "report/inspect.h"
 #include "report/report_model.h"
@@ -191,6 +193,27 @@ TEST_CASE("the text summary and the JSON carry the same facts") {
   CHECK(j["host"]["platform"] == "esxi");
   CHECK(j["case"].is_null());
   CHECK(j["members"].size() == 2);
+}
+
+TEST_CASE("the Files section lists the first members only, and sends to manifest.json for the rest") {
+  ReportInputs inputs;
+  inputs.manifest = manifest_with(json::array());
+  const std::size_t count = k_report_file_rows + 250;
+  for (std::size_t i = 0; i < count; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "var/log/hp/f%06zu.log", i);
+    inputs.members.push_back(ReportMember{name, 10, {}});
+  }
+  const std::string page = page_of(inputs);
+  CHECK(page.find(std::to_string(count) + " members, ") != std::string::npos);
+  CHECK(page.find("The first " + std::to_string(k_report_file_rows) + " are listed here.") != std::string::npos);
+  CHECK(page.find("250 more members: see manifest.json") != std::string::npos);
+  CHECK(page.find("var/log/hp/f004999.log") != std::string::npos);
+  CHECK(page.find("var/log/hp/f005000.log") == std::string::npos);
+  inputs.members.resize(10);
+  const std::string small = page_of(inputs);
+  CHECK(small.find("more members") == std::string::npos);
+  CHECK(small.find("listed here") == std::string::npos);
 }
 
 TEST_CASE("close matches prefer the same file name, then the nearest path") {

@@ -143,6 +143,40 @@ TEST_SUITE("unit") {
     CHECK(scrubber->report().left_out.size() == 1);
   }
 
+  TEST_CASE("a large log with runs of zeros (a crash's holes, a sparse file) is kept and scrubbed") {
+    std::string text = std::string(3 << 20, '\0') + "esx01 booted\n";  // the newest bytes of a sparse log
+    text += big_log(2 << 20) + std::string(4096, '\0') + "after the hole: esx01\n";
+    PseudonymMap map;
+    const auto scrubber = make_scrubber(map);
+    const ScrubbedItem scrubbed = scrubber->scrub(large_item(text));
+    CHECK(scrubbed.item().status == Status::ok);
+    REQUIRE_FALSE(scrubbed.item().archive_path.empty());
+    const std::string got = content_of(scrubbed.item());
+    CHECK(got.starts_with(std::string(3 << 20, '\0') + "host-0001 booted\n"));
+    CHECK(got.ends_with(std::string(4096, '\0') + "after the hole: host-0001\n"));
+    CHECK(got.find("esx01") == std::string::npos);
+    CHECK(scrubber->report().left_out.empty());
+  }
+
+  TEST_CASE("a small log with a hole of zeros is kept; scattered NUL bytes still mean binary") {
+    PseudonymMap map;
+    const auto scrubber = make_scrubber(map);
+    CollectedItem holed;
+    holed.archive_path = "var/log/syslog";
+    holed.content = "esx01 up\n" + std::string(512, '\0') + "esx01 back after the crash\n";
+    const ScrubbedItem kept = scrubber->scrub(std::move(holed));
+    CHECK(kept.item().archive_path == "var/log/syslog");
+    CHECK(kept.item().content == "host-0001 up\n" + std::string(512, '\0') + "host-0001 back after the crash\n");
+    CollectedItem utf16;
+    utf16.archive_path = "var/log/utf16.log";
+    utf16.content = std::string("e\0s\0x\0" "0\0" "1\0", 10);
+    CHECK(scrubber->scrub(std::move(utf16)).item().archive_path.empty());
+    CollectedItem short_run;
+    short_run.archive_path = "var/log/short.log";
+    short_run.content = "a" + std::string(63, '\0') + "b";
+    CHECK(scrubber->scrub(std::move(short_run)).item().archive_path.empty());
+  }
+
   TEST_CASE("a large gzip member is decompressed to a spool and scrubbed") {
     const std::string text = big_log(12 << 20);
     CollectedItem item = large_item(gzip(text));
