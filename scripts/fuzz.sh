@@ -117,7 +117,7 @@ for target in "${run[@]}"; do
   elapsed=$(($(date +%s) - started))
   execs=$(final_stat number_of_executed_units "$log")
   rate=$(final_stat average_exec_per_sec "$log")
-  coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2 || true)
   units=$(find "$corpus" -type f | wc -l)
   result=ok
   if [ "$status" -ne 0 ]; then

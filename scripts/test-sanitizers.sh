@@ -6,7 +6,9 @@
 # Extra arguments go to ctest (e.g. -R unit). CI runs it after scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build-asan -DVMSUPPORT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# -O1: what ASan recommends, and quicker to build than -O2.
+cmake -S . -B build-asan -DVMSUPPORT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g -DNDEBUG" >/dev/null
 cmake --build build-asan -j"$(nproc)"
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
