@@ -21,16 +21,17 @@ using namespace vmsupport;
 
 namespace {
 
-// A state directory of our own, made once (in /dev/shm when there is one).
+// A state directory of our own, made once (in /dev/shm when there is one) and
+// removed at exit. Never destroyed: the exit handler runs after static destructors.
 const std::string& state_dir() {
-  static const std::string dir = [] {
+  static const std::string& dir = *new std::string([] {
     std::string pattern = std::filesystem::exists("/dev/shm") ? "/dev/shm/vmsupport-fuzz-XXXXXX"
                                                                : "/tmp/vmsupport-fuzz-XXXXXX";
     if (!::mkdtemp(pattern.data())) fuzz::broken("cannot make a state directory");
     std::filesystem::create_directories(pattern + "/baselines/b");
     std::atexit([] { std::filesystem::remove_all(state_dir()); });
     return pattern;
-  }();
+  }());
   return dir;
 }
 
