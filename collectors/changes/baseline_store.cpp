@@ -57,14 +57,34 @@ ChangeArea area_of(const std::string& key) {
   return ChangeArea::config;
 }
 
-BaselineInfo info_of(const nlohmann::json& index) {
+// Fields of a baseline.json as written by save_baseline; a field that is
+// absent or of another type (a damaged or hand-edited file) reads as empty.
+std::string text_field(const nlohmann::json& object, const char* key) {
+  const auto field = object.find(key);
+  return field != object.end() && field->is_string() ? field->get<std::string>() : std::string();
+}
+
+bool flag_field(const nlohmann::json& object, const char* key) {
+  const auto field = object.find(key);
+  return field != object.end() && field->is_boolean() && field->get<bool>();
+}
+
+const nlohmann::json& entries_of(const nlohmann::json& index) {
+  static const nlohmann::json k_none = nlohmann::json::array();
+  const auto entries = index.find("entries");
+  return entries != index.end() && entries->is_array() ? *entries : k_none;
+}
+
+// The id is the directory's name: the one the baseline is found, loaded and
+// pruned by (never a path taken from the file's content).
+BaselineInfo info_of(const nlohmann::json& index, const stdfs::path& dir) {
   BaselineInfo info;
-  info.id = index.value("id", "");
-  info.label = index.value("label", "");
-  info.taken = parse_time(index.value("taken", ""));
-  info.platform = index.value("platform", "");
-  info.root = index.value("root", "");
-  info.entries = index.contains("entries") ? index["entries"].size() : 0;
+  info.id = dir.filename().string();
+  info.label = text_field(index, "label");
+  info.taken = parse_time(text_field(index, "taken"));
+  info.platform = text_field(index, "platform");
+  info.root = text_field(index, "root");
+  info.entries = entries_of(index).size();
   return info;
 }
 
@@ -77,21 +97,26 @@ std::optional<nlohmann::json> read_index(const stdfs::path& dir) {
 }
 
 Baseline read_baseline(const stdfs::path& dir, const nlohmann::json& index) {
-  Baseline baseline{info_of(index), {}};
+  Baseline baseline{info_of(index, dir), {}};
   baseline.snapshot.taken = baseline.info.taken;
   baseline.snapshot.platform = baseline.info.platform;
-  for (const auto& item : index.value("entries", nlohmann::json::array())) {
+  for (const auto& item : entries_of(index)) {
+    if (!item.is_object()) continue;
     SnapshotEntry entry;
-    entry.key = item.value("key", "");
-    entry.source = item.value("source", "");
-    entry.area = area_of(item.value("area", ""));
-    entry.format = item.value("format", "");
-    entry.present = item.value("present", false);
-    entry.truncated = item.value("truncated", false);
-    const std::string mtime = item.value("mtime", "");
+    entry.key = text_field(item, "key");
+    entry.source = text_field(item, "source");
+    entry.area = area_of(text_field(item, "area"));
+    entry.format = text_field(item, "format");
+    entry.present = flag_field(item, "present");
+    entry.truncated = flag_field(item, "truncated");
+    const std::string mtime = text_field(item, "mtime");
     if (!mtime.empty()) entry.mtime = parse_time(mtime);
-    entry.note = item.value("note", "");
-    entry.content = read_whole(dir / item.value("file", "missing")).value_or("");
+    entry.note = text_field(item, "note");
+    // A content file is a name inside the baseline's directory ("3.txt"):
+    // anything else ("/etc/shadow", "../x") reads as no content.
+    const std::string file = text_field(item, "file");
+    const bool plain_name = !file.empty() && file != "." && file != ".." && file.find('/') == std::string::npos;
+    entry.content = plain_name ? read_whole(dir / file).value_or("") : "";
     baseline.snapshot.entries.push_back(std::move(entry));
   }
   return baseline;
@@ -140,7 +165,7 @@ std::vector<BaselineInfo> list_baselines(const std::string& state_dir) {
   std::error_code error;
   for (const auto& item : stdfs::directory_iterator(baselines_dir(state_dir), error)) {
     if (!item.is_directory() || item.path().filename().string().starts_with(".")) continue;
-    if (auto index = read_index(item.path())) all.push_back(info_of(*index));
+    if (auto index = read_index(item.path())) all.push_back(info_of(*index, item.path()));
   }
   std::sort(all.begin(), all.end(), [](const BaselineInfo& a, const BaselineInfo& b) {
     return a.taken != b.taken ? a.taken > b.taken : a.id > b.id;
@@ -153,7 +178,7 @@ Result<std::optional<Baseline>> load_baseline(const std::string& state_dir, cons
   const std::vector<BaselineInfo> all = list_baselines(state_dir);
   if (!id.empty()) {
     const stdfs::path dir = baselines_dir(state_dir) / id;
-    auto index = id.find('/') == std::string::npos ? read_index(dir) : std::nullopt;
+    auto index = id.find('/') == std::string::npos && id != "." && id != ".." ? read_index(dir) : std::nullopt;
     if (!index) {
       std::string known;
       for (const BaselineInfo& info : all) known += (known.empty() ? "" : ", ") + info.id;

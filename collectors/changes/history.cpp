@@ -248,6 +248,7 @@ bool make_time(int year, unsigned month, unsigned day, std::string_view time,
       !parse_number(time.substr(6, 2), second) || hour > 23 || minute > 59 || second > 60) {
     return false;
   }
+  if (year < 1970 || year > 2200) return false;  // beyond the clock's range (nanoseconds since 1970)
   const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
                                          std::chrono::day{day}};
   if (!date.ok()) return false;

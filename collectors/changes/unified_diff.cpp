@@ -99,9 +99,8 @@ std::size_t count_lines(std::string_view text) {
   return newlines + (!text.empty() && text.back() != '\n' ? 1 : 0);
 }
 
-bool has_nul(std::string_view text) {
-  return std::memchr(text.data(), '\0', text.size()) != nullptr;
-}
+// find(), not memchr: an empty view may have no data pointer (UB for memchr).
+bool has_nul(std::string_view text) { return text.find('\0') != std::string_view::npos; }
 
 std::size_t common_head(const Lines& a, const Lines& b) {
   std::size_t head = 0;

@@ -225,6 +225,7 @@ class NoteWalker {
     if (kept < count) problem("NT_FILE note lists ", count, " mappings: the first ", kept, " kept");
     std::size_t name_at = 16 + static_cast<std::size_t>(count) * k_file_entry;
     bool overflowed = false;
+    std::size_t backwards = 0;
     for (std::size_t i = 0; i < kept; ++i) {
       const std::size_t name_end = desc.find('\0', name_at);
       if (name_end == std::string_view::npos)
@@ -235,9 +236,14 @@ class NoteWalker {
       const std::uint64_t pages = core_load(desc, 16 + i * k_file_entry + 16, 8);
       overflowed |= __builtin_mul_overflow(pages, page_size, &mapping.offset);
       mapping.path = desc.substr(name_at, name_end - name_at);
-      m_facts.mappings.push_back(std::move(mapping));
       name_at = name_end + 1;
+      if (mapping.end < mapping.start) {
+        ++backwards;
+        continue;
+      }
+      m_facts.mappings.push_back(std::move(mapping));
     }
+    if (backwards > 0) problem("NT_FILE note: ", backwards, " mappings end before they start: left out");
     if (overflowed) problem("NT_FILE note: page size ", page_size, " makes file offsets overflow");
   }
 

@@ -75,8 +75,9 @@ Result<Clock::time_point> parse_since(std::string_view text, Clock::time_point n
   const bool date_only = fields == 3 && s.size() == 10;
   const bool date_time = (fields == 6 && s.size() == 19) || (fields == 7 && tail == 'Z' && s.size() == 20);
   if (date_only || date_time) {
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-        second > 60) {
+    // Years outside 1900..2200 do not fit the clock (nanoseconds since 1970).
+    if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
+        hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
       return fail("'", text, "' is not a valid date");
     }
     std::tm tm{};

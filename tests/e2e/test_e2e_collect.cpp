@@ -30,8 +30,8 @@ void check_members_against_sources(const Bundle& bundle, const fs::path& root) {
     INFO("member " << path);
     REQUIRE(bundle.members.contains(path));
     const Member& member = bundle.members.at(path);
-    CHECK(vmsupport::sha256_hex(member.content) == item["sha256"]);
-    CHECK(member.content.size() == item["size"]);
+    CHECK(vmsupport::sha256_hex(member.content) == item["sha256"].get<std::string>());
+    CHECK(member.content.size() == item["size"].get<std::size_t>());
     const std::string source = item.contains("source_base64")
                                    ? vmsupport::base64_decode(item["source_base64"].get<std::string>())
                                    : item["source"].get<std::string>();

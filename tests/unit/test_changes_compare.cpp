@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "../support/temp_tree.h"
@@ -227,5 +228,41 @@ TEST_SUITE("unit") {
     REQUIRE_FALSE(unknown);
     CHECK(unknown.error().message.find("--baseline nope: no such baseline") != std::string::npos);
     CHECK(unknown.error().hint.find(all[0].id) != std::string::npos);
+  }
+
+  TEST_CASE("a damaged baseline.json loads what it can, reads only its own files and is pruned by its directory") {
+    testing::TempDir dir;
+    const std::filesystem::path baselines = dir.path() / "state" / "baselines";
+    const std::filesystem::path victim = dir.path() / "victim";
+    std::filesystem::create_directories(victim);
+    std::ofstream(victim / "secret") << "keep me\n";
+    std::filesystem::create_directories(baselines / "20200101T000000Z");
+    std::ofstream(baselines / "20200101T000000Z" / "1.txt") << "mine\n";
+    // Wrong types everywhere, an id that is a path, content files outside.
+    std::ofstream(baselines / "20200101T000000Z" / "baseline.json")
+        << R"({"id": "../../victim", "label": 7, "taken": "2020-01-01T00:00:00Z", "platform": "linux", "root": "/",
+               "entries": [5, {"key": ["x"], "file": "1.txt", "present": "yes"},
+                           {"key": "/etc/shadow", "file": "/etc/shadow", "present": true},
+                           {"key": "up", "file": "../../../victim/secret", "present": true}]})";
+    const std::string state = (dir.path() / "state").string();
+    const auto all = list_baselines(state);
+    REQUIRE(all.size() == 1);
+    CHECK(all[0].id == "20200101T000000Z");
+    CHECK(all[0].label.empty());
+    auto loaded = load_baseline(state, "", "/", "linux");
+    REQUIRE(loaded);
+    REQUIRE(loaded->has_value());
+    const auto& entries = (*loaded)->snapshot.entries;
+    REQUIRE(entries.size() == 3);
+    CHECK(entries[0].key.empty());
+    CHECK(entries[0].content == "mine\n");
+    CHECK_FALSE(entries[0].present);
+    CHECK(entries[1].content.empty());
+    CHECK(entries[2].content.empty());
+    for (const char* id : {"..", "."}) CHECK_FALSE(load_baseline(state, id, "/", "linux"));
+    // Saving prunes by directory name: the victim directory stays.
+    for (int i = 0; i < 2; ++i) REQUIRE(save_baseline(state, snapshot({entry("/etc/hosts", "x\n")}), "", "/", 1));
+    CHECK(std::filesystem::exists(victim / "secret"));
+    CHECK(list_baselines(state).size() == 1);
   }
 }

@@ -221,6 +221,12 @@ TEST_CASE("the diff headers name a/PATH and b/PATH with the labels after a tab")
   }
 }
 
+TEST_CASE("a side given as an empty view without data is an empty file (UB found by fuzz_baseline)") {
+  const UnifiedDiff added = unified_diff(std::string_view{}, "new\n", "f", "", "");
+  CHECK(added.stats.added == 1);
+  CHECK(unified_diff(std::string_view{}, std::string_view{}, "f", "", "").text.empty());
+}
+
 TEST_CASE("equal inputs give no diff at all") {
   const std::string cases[] = {"", "a\n", "no newline", "a\r\nb\r\n", std::string("bin\0ary", 7),
                                numbered(5)};
