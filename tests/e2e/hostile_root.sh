@@ -52,9 +52,9 @@ python3 -c 'import sys; open(sys.argv[1], "w").write("x" * (50 << 20) + " 10.9.8
 writer=$!
 trap 'kill $writer 2>/dev/null; rm -rf "$work"' EXIT
 # Many small files in a directory the manifest walks (Hardware:VendorAgents):
-# 20,000 by default, to keep the suite fast on 2 cores; HOSTILE_FILES=100000
+# 10,000 by default, to keep the suite fast on 2 shared cores; HOSTILE_FILES=100000
 # for the full case.
-files=${HOSTILE_FILES:-20000}
+files=${HOSTILE_FILES:-10000}
 python3 - "$log/hp" "$files" <<'EOF'
 import os, sys
 d = sys.argv[1]
@@ -131,16 +131,19 @@ expect() {  # expect DESCRIPTION TOPDIR SOURCE STATUS_REGEX REASON_REGEX [prefix
 }
 
 # ---------------------------------------------------------------- 1. as root
+# The deadline is generous: alone the run takes 10-30 s, but CI runs it beside
+# the other tests on 2 cores, and at nice 10 (the default priority); the
+# point is that it ends by its deadline, whatever hangs inside.
 start=$(date +%s%N)
 /usr/bin/time -v -o "$work/time1" "$bin" collect --root "$root" --platform hostile --manifests "$manifests" \
-  --state-dir "$work/state" -o "$work/out/" --timeout 60s --json >"$work/json1" 2>"$work/err1"
+  --state-dir "$work/state" -o "$work/out/" --timeout 180s --json >"$work/json1" 2>"$work/err1"
 code=$?
 elapsed=$((($(date +%s%N) - start) / 1000000))
 kill $writer 2>/dev/null
 rss_kib=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time1")
 echo "run 1: exit $code, ${elapsed} ms, peak RSS ${rss_kib} KiB"
 check "run 1: exit code 1, some collectors failed (got $code)" test "$code" -eq 1
-check "run 1: within its deadline (${elapsed} ms < 60 s)" test "$elapsed" -lt 60000
+check "run 1: within its deadline (${elapsed} ms < 180 s)" test "$elapsed" -lt 180000
 check "run 1: peak memory under 64 MiB (${rss_kib} KiB)" test "$rss_kib" -lt 65536
 leftover=$(pgrep -f "sleep ${marker}" | tr '\n' ' ')
 check "run 1: no command left running (${leftover:-none})" test -z "$leftover"
