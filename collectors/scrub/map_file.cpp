@@ -76,6 +76,8 @@ Result<MapFile> parse_document(const std::string& text) {
     json = nlohmann::json::parse(text, take_entry);
   } catch (const nlohmann::json::parse_error& error) {
     return fail("invalid JSON near byte ", error.byte);
+  } catch (const nlohmann::json::exception& error) {  // e.g. a number too large for a double
+    return fail("invalid JSON: ", error.what());
   }
   if (!json.is_object()) return fail("not a JSON object");
   const auto version = json.find("format_version");
