@@ -97,6 +97,7 @@ mkdir -p build-fuzz/findings build-fuzz/logs
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1
 failed=()
+reports=()
 total_execs=0
 total_seconds=0
 printf '%-12s %8s %12s %9s %7s %8s  %s\n' target seconds executions exec/s cov corpus result
@@ -121,9 +122,10 @@ for target in "${run[@]}"; do
   units=$(find "$corpus" -type f | wc -l)
   result=ok
   if [ "$status" -ne 0 ]; then
-    result="FAILED (exit $status): $(grep -m1 -E '^(==[0-9]+==ERROR|fuzz oracle failed|.*runtime error)' "$log" || true)"
+    result="FAILED (exit $status): $(grep -m1 -E '^(==[0-9]+== ?ERROR|fuzz oracle failed|.*runtime error)' "$log" || true)"
     result="$result; see $log"
     failed+=("$target")
+    reports+=("$target")
   fi
   printf '%-12s %8s %12s %9s %7s %8s  %s\n' "$target" "$elapsed" "${execs:-0}" "${rate:-0}" "${coverage:-?}" \
     "$units" "$result"
@@ -132,6 +134,18 @@ for target in "${run[@]}"; do
 done
 printf '%-12s %8s %12s\n' total "$total_seconds" "$total_execs"
 if [ ${#failed[@]} -gt 0 ]; then
+  # A CI machine's build-fuzz/ is gone after the run: print what reproduces
+  # each finding (the report's first lines and the input in base64; decode
+  # with `base64 -d >input` and replay with build/tests/fuzz_TARGET_replay).
+  for target in "${reports[@]}"; do
+    echo "--- $target: build-fuzz/logs/$target.log (from the first report line)" >&2
+    sed -n '/ERROR\|fuzz oracle failed\|runtime error/,$p' "build-fuzz/logs/$target.log" | head -n 40 >&2
+    for finding in build-fuzz/findings/"$target"-*; do
+      [ -f "$finding" ] || continue
+      echo "--- $finding ($(stat -c %s "$finding") bytes), base64:" >&2
+      head -c 16384 "$finding" | base64 -w 120 >&2
+    done
+  done
   echo "fuzz.sh: findings in: ${failed[*]} (inputs in build-fuzz/findings/)" >&2
   exit 1
 fi

@@ -1,12 +1,27 @@
 // Unscrubbing with the pseudonym map (see unscrubber.h).
 #include "scrub/unscrubber.h"
 
+#include <optional>
+
+#include "scrub/address_forms.h"
+
 namespace vmsupport {
 
 Result<Unscrubber> Unscrubber::create(const PseudonymMap& map) {
   std::vector<NameEntry> entries;
   for (const PseudonymMap::Entry& entry : map.entries()) {
-    if (entry.pseudonym != entry.original) {
+    if (entry.pseudonym == entry.original) continue;
+    const bool ipv4 = entry.category == Category::ipv4;
+    const std::optional<detail::Ipv4> pseudonym = ipv4 ? detail::parse_ipv4(entry.pseudonym) : std::nullopt;
+    const std::optional<detail::Ipv4> original = ipv4 ? detail::parse_ipv4(entry.original) : std::nullopt;
+    if (pseudonym && original) {
+      // The map keeps an address in the notation first met; the scrubber
+      // writes it in the notation of each place (10.1.2.3, dhcp-10-1-2-3).
+      for (const char separator : {'.', '-'}) {
+        entries.push_back(NameEntry{detail::format_ipv4(pseudonym->value, separator),
+                                    detail::format_ipv4(original->value, separator), entry.category, false});
+      }
+    } else {
       entries.push_back(NameEntry{entry.pseudonym, entry.original, entry.category, false});
     }
   }

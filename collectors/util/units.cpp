@@ -63,6 +63,9 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   else if (u == "d") ms = number * 86400e3;
   else if (u == "w") ms = number * 7 * 86400e3;
   else return fail("'", text, "' has an unknown duration unit '", unit, "' (use ms, s, m, h, d or w)");
+  // A century is more than any timeout or look-back needs, and keeps a time
+  // point now +/- the duration inside the clock's range (nanoseconds, +/-292 years).
+  if (ms > 100 * 365.25 * 86400e3) return fail("'", text, "' is too long (at most 100 years)");
   return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
 

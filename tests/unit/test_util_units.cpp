@@ -100,6 +100,10 @@ const BadCase k_bad_durations[] = {
     {"s", "is not a duration"},
     {"5y", "unknown duration unit 'y'"},
     {"5 fortnights", "unknown duration unit 'fortnights'"},
+    {"36525.1d", "is too long (at most 100 years)"},
+    // Found by fuzz_site_config: 8.64e+110 ms does not fit a 64-bit count.
+    {"10000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000d",
+     "is too long"},
 };
 
 struct SinceCase {
