@@ -1,27 +1,56 @@
 // tar_header(): one libarchive pax_restricted writer per member, unblocked,
-// writing into a string; the entry's data is never written, so the archive is
-// dropped with archive_write_fail() (no NUL data, no end-of-archive).
+// writing into a string. The entry's data is never written: libarchive is
+// given the entry with size 0 and closed as usual (its end blocks are not
+// kept), then the ustar size field is set to the real size, with the header's
+// checksum. A size of 8 GiB or more needs a pax size record, which only
+// libarchive writes: then the entry has its real size, and closing the writer
+// passes that many zeros to the callback, which drops them (a second or two
+// for a member that takes minutes to compress; dropping the writer with
+// archive_write_fail() instead would leak libarchive's client state).
 #include "bundle/tar_header.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstdio>
+#include <cstring>
 #include <memory>
 
 namespace vmsupport {
 namespace {
 
+// Where libarchive's output goes: `header` until `done`, then nowhere (the
+// end-of-archive blocks written when the writer is closed).
+struct Output {
+  std::string header;
+  bool done = false;
+};
+
 la_ssize_t append_callback(archive*, void* client, const void* buffer, size_t length) {
-  static_cast<std::string*>(client)->append(static_cast<const char*>(buffer), length);
+  Output& output = *static_cast<Output*>(client);
+  if (!output.done) output.header.append(static_cast<const char*>(buffer), length);
   return static_cast<la_ssize_t>(length);
 }
 
 struct ArchiveFree {
-  void operator()(archive* a) const {
-    archive_write_fail(a);  // nothing more: not the entry's missing data, nor the end blocks
-    archive_write_free(a);
-  }
+  void operator()(archive* a) const { archive_write_free(a); }
 };
+
+// The ustar fields that change with the size (POSIX.1-1988 layout).
+constexpr std::size_t k_size_offset = 124;      // 11 octal digits and a space
+constexpr std::size_t k_checksum_offset = 148;  // 6 octal digits, NUL, space
+constexpr std::uint64_t k_largest_ustar_size = 077777777777;
+
+// Sets the size of the ustar header block that ends `header`, and its checksum.
+void set_ustar_size(std::string& header, std::uint64_t size) {
+  char* block = header.data() + header.size() - k_tar_block;
+  std::snprintf(block + k_size_offset, 12, "%011llo", static_cast<unsigned long long>(size));
+  block[k_size_offset + 11] = ' ';  // libarchive ends the field with a space
+  std::memset(block + k_checksum_offset, ' ', 8);
+  unsigned sum = 0;
+  for (std::size_t i = 0; i < k_tar_block; ++i) sum += static_cast<unsigned char>(block[i]);
+  std::snprintf(block + k_checksum_offset, 7, "%06o", sum);  // the NUL lands at offset 6; offset 7 stays ' '
+}
 
 struct EntryFree {
   void operator()(archive_entry* entry) const { archive_entry_free(entry); }
@@ -44,7 +73,8 @@ std::unique_ptr<archive_entry, EntryFree> entry_of(const CollectedItem& item, co
   } else {
     archive_entry_set_filetype(e, AE_IFREG);
     archive_entry_set_perm(e, 0644);
-    archive_entry_set_size(e, static_cast<la_int64_t>(item.content_size()));
+    const std::uint64_t size = item.content_size();
+    archive_entry_set_size(e, size > k_largest_ustar_size ? static_cast<la_int64_t>(size) : 0);
   }
   return entry;
 }
@@ -52,18 +82,25 @@ std::unique_ptr<archive_entry, EntryFree> entry_of(const CollectedItem& item, co
 }  // namespace
 
 Result<std::string> tar_header(const CollectedItem& item, const std::string& top_dir) {
-  std::string header;
+  Output output;
   std::unique_ptr<archive, ArchiveFree> writer(archive_write_new());
   archive* a = writer.get();
   auto entry = entry_of(item, top_dir);
   if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK || archive_write_add_filter_none(a) != ARCHIVE_OK ||
       archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK ||
-      archive_write_open(a, &header, nullptr, append_callback, nullptr) != ARCHIVE_OK ||
+      archive_write_open(a, &output, nullptr, append_callback, nullptr) != ARCHIVE_OK ||
       archive_write_header(a, entry.get()) < ARCHIVE_WARN) {
     const char* why = archive_error_string(a);
     return fail("cannot make the tar header of ", item.archive_path, ": ", why ? why : "unknown error");
   }
-  return header;
+  output.done = true;
+  const std::uint64_t size = item.link_target.empty() ? item.content_size() : 0;
+  if (archive_write_close(a) != ARCHIVE_OK) {
+    const char* why = archive_error_string(a);
+    return fail("cannot make the tar header of ", item.archive_path, ": ", why ? why : "unknown error");
+  }
+  if (size > 0 && size <= k_largest_ustar_size) set_ustar_size(output.header, size);
+  return std::move(output.header);
 }
 
 }  // namespace vmsupport
