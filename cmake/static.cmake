@@ -49,13 +49,13 @@ function(vmsupport_use_archives target)
 endfunction()
 
 vmsupport_use_archive(yaml-cpp yaml-cpp)
-vmsupport_use_archive(ZLIB::ZLIB z)
 # Order matters for archives: each one before those it uses.
 vmsupport_use_archive(LibArchive::LibArchive archive
   xml2 icuuc icudata nettle acl lz4 zstd lzma bz2 z)
 vmsupport_use_archives(PkgConfig::NETTLE nettle)
 vmsupport_use_archives(PkgConfig::HS hs)
 vmsupport_use_archives(PkgConfig::ZSTD zstd)
+vmsupport_use_archives(PkgConfig::DEFLATE deflate)
 vmsupport_use_archives(PkgConfig::LZMA lzma)
 vmsupport_use_archives(PkgConfig::LZ4 lz4)
 

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libcli11-dev libyaml-cpp-dev libspdlog-dev libarchive-dev doctest-dev
-  nlohmann-json3-dev nettle-dev libzstd-dev libhyperscan-dev
+  nlohmann-json3-dev nettle-dev libzstd-dev libdeflate-dev libhyperscan-dev
   libdtl-dev liblzma-dev liblz4-dev zlib1g-dev gdb
   tar gzip zstd coreutils procps time
   # scripts/build-static: the .a archives libarchive.a needs besides the above

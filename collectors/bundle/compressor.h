@@ -1,9 +1,9 @@
-// Streaming gzip and zstd compression (zlib and libzstd used directly): bytes
-// in, compressed bytes out to a sink, one complete gzip member or zstd frame
-// per finish(). A file of such members (frames) one after the other is a
-// valid .tgz (.tar.zst): that is how members compressed on different threads
-// make one archive. Levels are those of `tar czf` and of libarchive's zstd
-// filter: gzip 6, zstd 3.
+// Streaming gzip and zstd compression (libdeflate and libzstd used directly):
+// bytes in, compressed bytes out to a sink; gzip as one complete member per
+// 256 KiB of input, zstd as one frame per finish(). A file of such members
+// (frames) one after the other is a valid .tgz (.tar.zst): that is how
+// members compressed on different threads make one archive. Levels are those
+// of `tar czf` and of libarchive's zstd filter: gzip 6, zstd 3.
 #pragma once
 
 #include <functional>
@@ -32,7 +32,8 @@ class Compressor {
   // Fails with the sink's failure, or on a library error.
   Result<void> write(std::string_view bytes, const ByteSink& sink);
   // Ends the current member (frame) and passes the rest of it to `sink`; the
-  // next write() starts a new one. Fails as write() does.
+  // next write() starts a new one. Fails as write() does. gzip: passes
+  // nothing when nothing was written since the last finish().
   Result<void> finish(const ByteSink& sink);
   // True when bytes were written since the last finish().
   bool pending() const;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <vector>
 
 namespace vmsupport {
@@ -53,13 +54,14 @@ Result<std::size_t> read_at(const FileRange& range, std::uint64_t at, char* buff
 
 Result<std::uint64_t> for_each_chunk(const FileRange& range, std::size_t chunk,
                                      const std::function<Result<void>(std::string_view)>& sink) {
-  std::vector<char> buffer(chunk);
+  // Not zeroed: read() fills what is used.
+  const std::unique_ptr<char[]> buffer(new char[chunk]);
   std::uint64_t at = 0;
   while (at < range.length) {
-    auto n = read_at(range, at, buffer.data(), buffer.size());
+    auto n = read_at(range, at, buffer.get(), chunk);
     if (!n) return std::unexpected(n.error());
     if (*n == 0) break;
-    if (auto ok = sink(std::string_view(buffer.data(), *n)); !ok) return std::unexpected(ok.error());
+    if (auto ok = sink(std::string_view(buffer.get(), *n)); !ok) return std::unexpected(ok.error());
     at += *n;
   }
   return at;

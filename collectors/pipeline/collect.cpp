@@ -288,6 +288,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   notify(options, "inventory");
   ScrubOptions scrub_options = options.scrub;
   scrub_options.settings.spool_dir = spool_directory_beside(bundle_path(options.output, "bundle"));
+  scrub_options.settings.analyse_ahead = options.jobs > 1;  // --jobs 1: one thread does all
   auto scrub = prepare_scrubber(scrub_options, *platform->manifest, host.fs, record.host.hostname);
   if (!scrub) return failed(k_exit_usage, scrub.error());
   record.scrub = scrub->scrubber->description();

@@ -37,9 +37,11 @@ std::uint64_t expected_bytes(const Task& task) {
 // (plus the one item the writer waits for, whatever its size): 24 MiB, less
 // when the run already holds much (a pseudonym map of tens of thousands of
 // entries, thousands of compiled names), so that the whole stays near
-// k_memory_target; never less than k_least_budget.
+// k_memory_target; never less than k_least_budget. The target leaves room for
+// what is held beside the items: the scrubber's chunk buffers of a streamed
+// body (about 6 MiB), each thread's compressor and read buffer (2 MiB).
 constexpr std::uint64_t k_memory_budget = 24ull << 20;
-constexpr std::uint64_t k_memory_target = 52ull << 20;
+constexpr std::uint64_t k_memory_target = 44ull << 20;
 constexpr std::uint64_t k_least_budget = 8ull << 20;
 
 // The memory this process holds now (its resident set), 0 when unknown.

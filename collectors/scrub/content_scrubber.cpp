@@ -3,7 +3,10 @@
 #include "scrub/content_scrubber.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <deque>
+#include <future>
 #include <optional>
 #include <unordered_map>
 
@@ -81,6 +84,7 @@ std::vector<Span> merge(std::vector<Span> secrets, std::vector<Span> others) {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
   });
   std::vector<Span> out;
+  out.reserve(others.size() + secrets.size());
   std::size_t secret = 0;
   std::size_t covered = 0;
   for (Span& span : others) {
@@ -187,7 +191,10 @@ ContentScrubber::Plan ContentScrubber::analyse(std::string_view text) const {
     secrets.push_back(std::move(span));
   }
   std::vector<Span> others;
-  for (NameMatch& m : m_names.find(text)) {
+  std::vector<NameMatch> names = m_names.find(text);
+  std::vector<PatternMatch> patterns = find_patterns(text);
+  others.reserve(names.size() + patterns.size() + 16);
+  for (NameMatch& m : names) {
     Span span = span_at(m.begin, m.end);
     span.replacement = m.replacement.data();
     span.replacement_size = static_cast<std::uint32_t>(m.replacement.size());
@@ -216,7 +223,7 @@ ContentScrubber::Plan ContentScrubber::analyse(std::string_view text) const {
       others.push_back(std::move(span));
     }
   }
-  for (const PatternMatch& p : find_patterns(text)) {
+  for (const PatternMatch& p : patterns) {
     if (keeps(p.category)) continue;
     Span span = span_at(p.begin, p.end, Span::Kind::address);
     span.category = static_cast<std::uint8_t>(p.category);
@@ -225,11 +232,25 @@ ContentScrubber::Plan ContentScrubber::analyse(std::string_view text) const {
   return Plan{merge(std::move(secrets), std::move(others))};
 }
 
+std::future<ContentScrubber::Plan> ContentScrubber::analyse_later(std::string_view text) const {
+  if (!m_settings.analyse_ahead) return std::async(std::launch::deferred, [this, text] { return analyse(text); });
+  return m_analyser.run([this, text] { return analyse(text); });
+}
+
 std::string ContentScrubber::apply(std::string_view text, const Plan& plan, ScrubCounts& counts) const {
   std::string out;
+  apply_into(text, plan, counts, out);
+  return out;
+}
+
+void ContentScrubber::apply_into(std::string_view text, const Plan& plan, ScrubCounts& counts,
+                                 std::string& out) const {
+  out.clear();
   out.reserve(text.size() + text.size() / 16);
   // Logs repeat the same few addresses: look each up in the shared map once.
   std::unordered_map<std::string, std::string> seen;
+  std::string key;  // reused: category, then the original
+  std::array<std::size_t, 256> replaced{};  // per Span::category
   std::size_t at = 0;
   for (const Span& span : plan.spans) {
     out.append(text.substr(at, span.begin - at));
@@ -243,16 +264,22 @@ std::string ContentScrubber::apply(std::string_view text, const Plan& plan, Scru
     } else {
       const auto address = static_cast<Category>(span.category);
       const std::string_view original = text.substr(span.begin, span.end - span.begin);
-      std::string key = std::string(1, static_cast<char>('0' + span.category)) + std::string(original);
+      key.assign(1, static_cast<char>('0' + span.category));
+      key.append(original);
       auto it = seen.find(key);
-      if (it == seen.end()) it = seen.emplace(std::move(key), m_map.pseudonym(address, original)).first;
+      if (it == seen.end()) it = seen.emplace(key, m_map.pseudonym(address, original)).first;
       out.append(it->second);
       if (it->second == original) continue;  // a special address, kept
     }
-    ++counts[std::string(span.category_text())];
+    ++replaced[span.category];
   }
   out.append(text.substr(at));
-  return out;
+  for (std::size_t category = 0; category < replaced.size(); ++category) {
+    if (replaced[category] == 0) continue;
+    Span span;
+    span.category = static_cast<std::uint8_t>(category);
+    counts[std::string(span.category_text())] += replaced[category];
+  }
 }
 
 std::string ContentScrubber::scrub_text(std::string_view text, ScrubCounts& counts) const {
@@ -336,20 +363,87 @@ std::size_t chunk_end(std::string_view pending, bool at_end) {
 
 }  // namespace
 
+// Buffers kept: a body in flight uses four (two chunks, pending, scrubbed).
+constexpr std::size_t k_buffers_kept = 4;
+
+std::string ContentScrubber::take_buffer() const {
+  std::lock_guard lock(m_buffers_mutex);
+  if (m_buffers.empty()) {
+    std::string fresh;
+    fresh.reserve(k_chunk_size + k_chunk_size / 4);  // a chunk and a line cut short, or a chunk scrubbed
+    return fresh;
+  }
+  std::string buffer = std::move(m_buffers.back());
+  m_buffers.pop_back();
+  return buffer;
+}
+
+void ContentScrubber::give_back(std::string buffer) const {
+  buffer.clear();
+  std::lock_guard lock(m_buffers_mutex);
+  // One that grew for a very long line is let go.
+  if (m_buffers.size() < k_buffers_kept && buffer.capacity() <= 4 * k_chunk_size) m_buffers.push_back(std::move(buffer));
+}
+
+// A chunk of a streamed text and its plan, analysed on another thread while
+// the chunks before it are applied (analysing is read-only; applying makes
+// pseudonyms, so it keeps the text's order).
+struct ContentScrubber::PendingChunk {
+  std::string text;
+  std::future<Plan> plan;
+};
+
+// Chunks analysed ahead of the one being applied: one is enough to keep the
+// analysing thread busy while this one applies, and holds 1 MiB of text and
+// its plan.
+constexpr std::size_t k_chunks_ahead = 1;
+
 // Scrubs a large body chunk by chunk into a new body. Returns false when it
 // turned out to be binary; a read or spool failure is recorded on the item.
+// Runs in bundle order (one body at a time), so the analysis of the next
+// chunks runs beside it, on threads of their own.
 bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const {
   Body out(m_settings.spool_dir);
   std::string pending;
   std::optional<Error> failure;
   bool binary = false;
+  std::deque<PendingChunk> ahead;
+  // Buffers of chunk size are reused, not allocated per chunk or per body:
+  // fresh memory for every MiB costs page faults on this path, which runs in
+  // bundle order.
+  pending = take_buffer();
+  std::string scrubbed = take_buffer();  // the chunk being applied, scrubbed
+  std::vector<std::string> spare;        // texts of chunks applied
+  const auto apply_first = [&] {
+    PendingChunk& chunk = ahead.front();
+    const Plan plan = chunk.plan.get();  // first: the analysis reads chunk.text
+    if (!failure && !binary) {
+      apply_into(chunk.text, plan, counts, scrubbed);
+      if (auto ok = out.append(scrubbed); !ok) failure = ok.error();
+    }
+    spare.push_back(std::move(chunk.text));
+    ahead.pop_front();
+  };
   auto flush = [&](bool at_end) {
     std::size_t cut = 0;
     while (!binary && !failure && !pending.empty() && (cut = chunk_end(pending, at_end)) != std::string::npos) {
-      const std::string_view chunk(pending.data(), cut);
-      if (is_binary(chunk, true)) binary = true;
-      else if (auto ok = out.append(apply(chunk, analyse(chunk), counts)); !ok) failure = ok.error();
+      if (is_binary(std::string_view(pending).substr(0, cut), true)) {
+        binary = true;
+        break;
+      }
+      // The analysis reads the text where it lies in the deque: growing a
+      // deque at its end moves no element.
+      PendingChunk& chunk = ahead.emplace_back();
+      if (spare.empty()) {
+        chunk.text = take_buffer();
+      } else {
+        chunk.text = std::move(spare.back());
+        spare.pop_back();
+      }
+      chunk.text.assign(pending, 0, cut);
       pending.erase(0, cut);
+      chunk.plan = analyse_later(chunk.text);
+      if (ahead.size() > k_chunks_ahead) apply_first();
     }
   };
   auto read = for_each_chunk(*item.body, k_chunk_size, [&](std::string_view bytes) -> Result<void> {
@@ -359,9 +453,15 @@ bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const
     if (failure) return std::unexpected(*failure);
     return {};
   });
+  if (!binary && !failure) {
+    if (read) flush(true);
+    else failure = read.error();  // what was read before is kept
+  }
+  while (!ahead.empty()) apply_first();  // waits for every thread it started
+  for (std::string& buffer : spare) give_back(std::move(buffer));
+  give_back(std::move(scrubbed));
+  give_back(std::move(pending));
   if (binary) return false;
-  if (!read && !failure) failure = read.error();
-  if (!failure) flush(true);
   if (read && *read < item.body->length) {
     item.reason += std::string(item.reason.empty() ? "" : "; ") + "shrank while read (kept what was there)";
   }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "scrub/name_matcher.h"
 #include "scrub/pseudonyms.h"
 #include "scrub/scrubber.h"
+#include "util/task_thread.h"
 
 namespace vmsupport {
 
@@ -27,6 +29,7 @@ struct ScrubSettings {
   std::uint64_t max_decompressed = 25ull << 20;  // a decompressed .gz keeps its newest bytes
   std::string spool_dir;                   // where large contents are spooled ("" = $TMPDIR)
   std::string cache_dir;                   // compiled name matchers of earlier runs ("" = none)
+  bool analyse_ahead = true;               // a large body's next chunk is analysed on a thread of its own
 };
 
 // What the scrubber did, for scrub-report.json: counts only, never originals.
@@ -79,7 +82,10 @@ class ContentScrubber final : public Scrubber {
   struct Plan;      // where the replacements go in one text (content_scrubber.cpp)
   struct Prepared;  // a member's plan, or the decision to leave it out
   Plan analyse(std::string_view text) const;
+  std::future<Plan> analyse_later(std::string_view text) const;  // on m_analyser
+  struct PendingChunk;
   std::string apply(std::string_view text, const Plan& plan, ScrubCounts& counts) const;
+  void apply_into(std::string_view text, const Plan& plan, ScrubCounts& counts, std::string& out) const;
   void leave_out(CollectedItem& item);
   bool decompress(CollectedItem& item) const;
   bool scrub_body(CollectedItem& item, ScrubCounts& counts) const;
@@ -89,6 +95,14 @@ class ContentScrubber final : public Scrubber {
   NameMatcher m_names;
   std::set<std::string> m_service_accounts;  // never taken as users from log fields
   mutable std::mutex m_report_mutex;
+  // Chunk-sized buffers of streamed bodies, kept from one body to the next.
+  std::string take_buffer() const;
+  void give_back(std::string buffer) const;
+  mutable std::mutex m_buffers_mutex;
+  mutable std::vector<std::string> m_buffers;
+  // Analyses the chunks of a streamed body ahead of the one being applied.
+  // Last member: it finishes its tasks before the rest is destroyed.
+  mutable TaskThread m_analyser;
   ScrubReport m_report;
 };
 
