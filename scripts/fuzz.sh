@@ -143,7 +143,7 @@ if [ ${#failed[@]} -gt 0 ]; then
     for finding in build-fuzz/findings/"$target"-*; do
       [ -f "$finding" ] || continue
       echo "--- $finding ($(stat -c %s "$finding") bytes), base64:" >&2
-      head -c 16384 "$finding" | base64 -w 120 >&2
+      head -c 65536 "$finding" | base64 -w 120 >&2
     done
   done
   echo "fuzz.sh: findings in: ${failed[*]} (inputs in build-fuzz/findings/)" >&2

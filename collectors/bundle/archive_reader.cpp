@@ -16,11 +16,6 @@
 namespace vmsupport {
 namespace {
 
-std::string error_text(archive* a) {
-  const char* text = archive_error_string(a);
-  return text ? text : "read error";
-}
-
 // "./a/b" and "/a/b" are "a/b".
 std::string normalise(std::string path) {
   while (path.starts_with("./") || path.starts_with("/"))
@@ -43,6 +38,11 @@ EntryType type_of(archive_entry* entry) {
 }
 
 }  // namespace
+
+std::string archive_error_text(archive* a) {
+  const char* text = archive_error_string(a);
+  return text ? text : "read error";
+}
 
 std::string joined_bundle_path(const std::string& path) {
   const std::size_t at = path.rfind(".part-");
@@ -125,7 +125,7 @@ Result<std::unique_ptr<ArchiveReader>> ArchiveReader::open(const std::string& pa
   archive_read_support_format_tar(a);
   archive_read_support_format_gnutar(a);
   if (open_bundle_files(a, bundle_files(path)) != ARCHIVE_OK) {
-    auto error = fail("cannot read ", path, ": ", error_text(a));
+    auto error = fail("cannot read ", path, ": ", archive_error_text(a));
     archive_read_free(a);
     return error;
   }
@@ -139,7 +139,7 @@ ArchiveReader::~ArchiveReader() {
 std::unexpected<Error> ArchiveReader::damage(const std::string& where) {
   m_damaged = true;
   auto error =
-      fail(m_path, ": archive is damaged or cut short", where, ": ", error_text(m_archive));
+      fail(m_path, ": archive is damaged or cut short", where, ": ", archive_error_text(m_archive));
   error.error().hint =
       "is it a complete tar archive (.tgz, .tar.gz, .tar.zst, .tar)? compare it with its .sha256";
   return error;

@@ -27,6 +27,10 @@ struct ArchiveEntry {
   std::string link_target;  // symlink target, or the path a hard link names
 };
 
+// libarchive's message for its last error; "read error" when it has none
+// (archive_error_string() is null then).
+std::string archive_error_text(archive* a);
+
 // The name of the whole bundle: `path` without a ".part-NNN" suffix.
 std::string joined_bundle_path(const std::string& path);
 

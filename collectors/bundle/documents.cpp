@@ -203,7 +203,7 @@ std::string render_manifest_summary_json(const RunRecord& record) { return dump(
 
 std::string privileges_line(const RunRecord& record) {
   const std::size_t denied = count_permission_denied(record);
-  const std::string items = std::to_string(denied) + (denied == 1 ? " item" : " items");
+  const std::string items = counted(denied, "item");
   if (record.root_privileges) return denied == 0 ? "root" : "root; " + items + " refused even so (permission denied)";
   if (denied == 0) return "not root (nothing was refused for lack of permission)";
   return "not root: " + items + " could not be read (permission denied, listed in manifest.json);"

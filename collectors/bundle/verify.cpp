@@ -43,7 +43,7 @@ Result<Member> read_member(archive* a, archive_entry* entry, bool keep, std::str
   while (true) {
     const int status = archive_read_data_block(a, &block, &size, &offset);
     if (status == ARCHIVE_EOF) break;
-    if (status < ARCHIVE_WARN) return fail(archive_error_string(a));
+    if (status < ARCHIVE_WARN) return fail(archive_error_text(a));  // may have no message (found by fuzz_archive)
     const std::string_view bytes(static_cast<const char*>(block), size);
     hash.update(bytes);
     member.size += size;
@@ -133,7 +133,7 @@ Result<VerifyReport> verify_bundle_parts(const std::string& path, const std::vec
   // Our own reader over the parts: Debian 12's archive_read_open_filenames
   // crashed on a bundle kept in parts.
   if (open_bundle_files(a, parts) != ARCHIVE_OK) {
-    auto error = fail("cannot read ", path, ": ", archive_error_string(a));
+    auto error = fail("cannot read ", path, ": ", archive_error_text(a));
     archive_read_free(a);
     return error;
   }
@@ -166,7 +166,7 @@ Result<VerifyReport> verify_bundle_parts(const std::string& path, const std::vec
     ++report.members;
     members[relative] = *member;
   }
-  const std::string error_text = status == ARCHIVE_EOF ? "" : archive_error_string(a) ? archive_error_string(a) : "read error";
+  const std::string error_text = status == ARCHIVE_EOF ? "" : archive_error_text(a);
   archive_read_free(a);
   if (status != ARCHIVE_EOF) return fail(path, ": archive is damaged or cut short: ", error_text);
   if (manifest_text.empty()) {
