@@ -18,6 +18,7 @@
 #include "host/interrupt.h"
 #include "json_result.h"
 #include "progress.h"
+#include "util/text.h"
 
 namespace vmsupport::cli {
 namespace {
@@ -85,10 +86,10 @@ void print_cut_short(const CollectSummary& summary, const CollectOptions& option
   if (summary.interrupted) {
     std::cerr << "vmsupport: interrupted: wrote a partial bundle "
               << (summary.bundle.path == "-" ? "to standard output" : summary.bundle.path) << " ("
-              << summary.not_gathered << " items not gathered; see manifest.json)\n";
+              << counted(summary.not_gathered, "item") << " not gathered; see manifest.json)\n";
   } else if (summary.not_gathered > 0 && !quiet) {
-    std::cerr << "vmsupport: " << options.max_size_text << ": " << summary.not_gathered
-              << " items left out, the lowest priorities first (listed in manifest.json)\n";
+    std::cerr << "vmsupport: " << options.max_size_text << ": " << counted(summary.not_gathered, "item")
+              << " left out, the lowest priorities first (listed in manifest.json)\n";
   }
 }
 

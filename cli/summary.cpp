@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bundle/documents.h"
+#include "util/text.h"
 
 namespace vmsupport::cli {
 namespace {
@@ -26,8 +27,8 @@ void list_some(std::ostringstream& out, const std::string& title, const std::vec
 std::string status_line(const CollectSummary& s, bool colour) {
   const int exit_code = s.exit_code;
   if (s.interrupted) {
-    return painted("partial", "33", colour) + ": interrupted, " + std::to_string(s.not_gathered) +
-           " items not gathered (listed in manifest.json)";
+    return painted("partial", "33", colour) + ": interrupted, " + counted(s.not_gathered, "item") +
+           " not gathered (listed in manifest.json)";
   }
   if (exit_code == k_exit_complete) return painted("complete", "32", colour);
   return painted("partial", "33", colour) + ": some collectors failed or timed out (see Problems)";
@@ -51,7 +52,7 @@ std::string replaced_text(const CollectSummary& s) {
 
 // What running as root would change, or "" when there is nothing to say.
 std::string privileges_text(const CollectSummary& s) {
-  const std::string items = std::to_string(s.permission_denied) + (s.permission_denied == 1 ? " item" : " items");
+  const std::string items = counted(s.permission_denied, "item");
   if (s.root) return s.permission_denied == 0 ? "" : items + " refused even as root (permission denied; see manifest.json)";
   if (s.permission_denied == 0) return "not root; nothing was refused for lack of permission";
   return items + " could not be read without root: run as root to gather them";

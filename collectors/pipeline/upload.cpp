@@ -13,6 +13,7 @@
 #include "bundle/verify.h"
 #include "deliver/bundle_files.h"
 #include "deliver/retry_policy.h"
+#include "util/text.h"
 #include "util/units.h"
 
 namespace vmsupport {
@@ -116,7 +117,7 @@ UploadedFile send_with_retries(const UploadOptions& options, const Outgoing& out
 
 std::string failure_message(const UploadOptions& options, const UploadedFile& file) {
   std::string message = "upload of " + file.file + " to " + file.url + " failed after " +
-                        std::to_string(file.attempts) + (file.attempts == 1 ? " attempt: " : " attempts: ") + file.error;
+                        counted(file.attempts, "attempt") + ": " + file.error;
   if (file.http_status != 0 && !file.response.empty()) {
     std::string answer = file.response.substr(0, 200);
     for (char& c : answer) c = (c == '\n' || c == '\r') ? ' ' : c;
@@ -158,8 +159,8 @@ UploadSummary upload(const UploadOptions& options) {
   summary.problems = files->encrypted ? check_encrypted(*files, summary.checks) : check_archive(*files, summary.checks);
   if (!summary.problems.empty() && !options.force) {
     return failed(summary, k_upload_refused,
-                  {options.bundle + ": refused: verification found " + std::to_string(summary.problems.size()) +
-                       (summary.problems.size() == 1 ? " problem" : " problems") + "; nothing was sent",
+                  {options.bundle + ": refused: verification found " + counted(summary.problems.size(), "problem") +
+                       "; nothing was sent",
                    "see `vmsupport verify " + files->path + "`; --force uploads it anyway", 0});
   }
   for (const std::string& problem : summary.problems) spdlog::warn("uploading anyway (--force): {}", problem);

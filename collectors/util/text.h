@@ -1,4 +1,4 @@
-// Small text helpers: ASCII case folding; UTF-8 validity and base64, for
+// Small text helpers: counted nouns, ASCII case folding; UTF-8 validity and base64, for
 // carrying file names that are not valid UTF-8 through manifest.json without
 // losing bytes.
 #pragma once
@@ -9,6 +9,9 @@
 #include <vector>
 
 namespace vmsupport {
+
+// "1 item", "2 items": `count` and the noun, plural (noun + "s") unless 1.
+std::string counted(std::size_t count, std::string_view noun);
 
 // `text` with A-Z folded to a-z; every other byte (UTF-8 too) as it was.
 std::string ascii_lower(std::string_view text);

@@ -1,4 +1,5 @@
-// UTF-8 validation and base64, used for non-UTF-8 file names in manifest.json.
+// UTF-8 validation and base64, used for non-UTF-8 file names in manifest.json;
+// counted nouns for messages.
 #include <doctest/doctest.h>
 
 #include "util/text.h"
@@ -43,6 +44,13 @@ TEST_CASE("base64 round-trips any bytes") {
     CHECK(base64_decode(base64_encode(all.substr(0, n))) == all.substr(0, n));
   }
   CHECK(base64_decode("Zm9v\nYmFy") == "foobar");
+}
+
+TEST_CASE("a count and its noun: singular only for one") {
+  CHECK(counted(0, "item") == "0 items");
+  CHECK(counted(1, "item") == "1 item");
+  CHECK(counted(2, "attempt") == "2 attempts");
+  CHECK(counted(100000, "problem") == "100000 problems");
 }
 
 }  // TEST_SUITE
