@@ -97,7 +97,6 @@ mkdir -p build-fuzz/findings build-fuzz/logs
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1
 failed=()
-reports=()
 total_execs=0
 total_seconds=0
 printf '%-12s %8s %12s %9s %7s %8s  %s\n' target seconds executions exec/s cov corpus result
@@ -125,7 +124,6 @@ for target in "${run[@]}"; do
     result="FAILED (exit $status): $(grep -m1 -E '^(==[0-9]+== ?ERROR|fuzz oracle failed|.*runtime error)' "$log" || true)"
     result="$result; see $log"
     failed+=("$target")
-    reports+=("$target")
   fi
   printf '%-12s %8s %12s %9s %7s %8s  %s\n' "$target" "$elapsed" "${execs:-0}" "${rate:-0}" "${coverage:-?}" \
     "$units" "$result"
@@ -137,7 +135,7 @@ if [ ${#failed[@]} -gt 0 ]; then
   # A CI machine's build-fuzz/ is gone after the run: print what reproduces
   # each finding (the report's first lines and the input in base64; decode
   # with `base64 -d >input` and replay with build/tests/fuzz_TARGET_replay).
-  for target in "${reports[@]}"; do
+  for target in "${failed[@]}"; do
     echo "--- $target: build-fuzz/logs/$target.log (from the first report line)" >&2
     sed -n '/ERROR\|fuzz oracle failed\|runtime error/,$p' "build-fuzz/logs/$target.log" | head -n 40 >&2
     for finding in build-fuzz/findings/"$target"-*; do

@@ -3,10 +3,10 @@
 // given the entry with size 0 and closed as usual (its end blocks are not
 // kept), then the ustar size field is set to the real size, with the header's
 // checksum. A size of 8 GiB or more needs a pax size record, which only
-// libarchive writes: then the entry has its real size, and closing the writer
-// passes that many zeros to the callback, which drops them (a second or two
-// for a member that takes minutes to compress; dropping the writer with
-// archive_write_fail() instead would leak libarchive's client state).
+// libarchive writes: then the entry has its real size, and whatever closing
+// the writer passes on for the missing data is dropped by the callback
+// (dropping the writer with archive_write_fail() instead would leak
+// libarchive's client state).
 #include "bundle/tar_header.h"
 
 #include <archive.h>
@@ -86,19 +86,19 @@ Result<std::string> tar_header(const CollectedItem& item, const std::string& top
   std::unique_ptr<archive, ArchiveFree> writer(archive_write_new());
   archive* a = writer.get();
   auto entry = entry_of(item, top_dir);
+  const auto failed = [&] {
+    const char* why = archive_error_string(a);
+    return fail("cannot make the tar header of ", item.archive_path, ": ", why ? why : "unknown error");
+  };
   if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK || archive_write_add_filter_none(a) != ARCHIVE_OK ||
       archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK ||
       archive_write_open(a, &output, nullptr, append_callback, nullptr) != ARCHIVE_OK ||
       archive_write_header(a, entry.get()) < ARCHIVE_WARN) {
-    const char* why = archive_error_string(a);
-    return fail("cannot make the tar header of ", item.archive_path, ": ", why ? why : "unknown error");
+    return failed();
   }
   output.done = true;
+  if (archive_write_close(a) != ARCHIVE_OK) return failed();
   const std::uint64_t size = item.link_target.empty() ? item.content_size() : 0;
-  if (archive_write_close(a) != ARCHIVE_OK) {
-    const char* why = archive_error_string(a);
-    return fail("cannot make the tar header of ", item.archive_path, ": ", why ? why : "unknown error");
-  }
   if (size > 0 && size <= k_largest_ustar_size) set_ustar_size(output.header, size);
   return std::move(output.header);
 }

@@ -36,7 +36,9 @@ struct Span {
   std::uint8_t category = 0;         // a Category, or k_secret
   // Plans are held for every queued member: keep a span small.
   std::string_view text() const { return {replacement, replacement_size}; }
-  std::string_view category_text() const {
+  std::string_view category_text() const { return text_of(category); }
+  // The name of a `category` value in counts: a Category's, or "secret".
+  static std::string_view text_of(std::uint8_t category) {
     return category == k_secret ? std::string_view("secret") : category_name(static_cast<Category>(category));
   }
 };
@@ -275,10 +277,7 @@ void ContentScrubber::apply_into(std::string_view text, const Plan& plan, ScrubC
   }
   out.append(text.substr(at));
   for (std::size_t category = 0; category < replaced.size(); ++category) {
-    if (replaced[category] == 0) continue;
-    Span span;
-    span.category = static_cast<std::uint8_t>(category);
-    counts[std::string(span.category_text())] += replaced[category];
+    if (replaced[category] > 0) counts[std::string(Span::text_of(static_cast<std::uint8_t>(category)))] += replaced[category];
   }
 }
 
@@ -400,18 +399,17 @@ constexpr std::size_t k_chunks_ahead = 1;
 
 // Scrubs a large body chunk by chunk into a new body. Returns false when it
 // turned out to be binary; a read or spool failure is recorded on the item.
-// Runs in bundle order (one body at a time), so the analysis of the next
-// chunks runs beside it, on threads of their own.
+// Runs in bundle order (one body at a time); the next chunk is analysed
+// meanwhile on the scrubber's analysing thread.
 bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const {
   Body out(m_settings.spool_dir);
-  std::string pending;
   std::optional<Error> failure;
   bool binary = false;
   std::deque<PendingChunk> ahead;
   // Buffers of chunk size are reused, not allocated per chunk or per body:
   // fresh memory for every MiB costs page faults on this path, which runs in
   // bundle order.
-  pending = take_buffer();
+  std::string pending = take_buffer();   // read, not yet cut into chunks
   std::string scrubbed = take_buffer();  // the chunk being applied, scrubbed
   std::vector<std::string> spare;        // texts of chunks applied
   const auto apply_first = [&] {

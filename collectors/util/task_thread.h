@@ -31,7 +31,7 @@ class TaskThread {
   }
 
   // Queues `task`; the thread starts with the first. When no thread can be
-  // had (a host at its process limit), the task runs when its result is asked.
+  // had (a host at its process limit), the task runs now, on the caller's.
   template <typename Function>
   auto run(Function task) -> std::future<decltype(task())> {
     using Value = decltype(task());
@@ -47,10 +47,8 @@ class TaskThread {
     }
     if (m_failed) {
       lock.unlock();
-      return std::async(std::launch::deferred, [packaged, result = std::move(result)]() mutable {
-        (*packaged)();
-        return result.get();
-      });
+      (*packaged)();
+      return result;
     }
     m_tasks.emplace_back([packaged] { (*packaged)(); });
     lock.unlock();
