@@ -80,17 +80,17 @@ std::string without_gz(const std::string& path) {
   return path.size() > 3 && path.ends_with(".gz") ? path.substr(0, path.size() - 3) : path;
 }
 
-// Non-overlapping spans: secrets always win, then leftmost-longest.
-std::vector<Span> merge(std::vector<Span> secrets, std::vector<Span> others) {
+// Non-overlapping spans into `out`: secrets always win, then leftmost-longest.
+void merge_into(const std::vector<Span>& secrets, std::vector<Span>& others, std::vector<Span>& out) {
   std::sort(others.begin(), others.end(), [](const Span& a, const Span& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
   });
-  std::vector<Span> out;
+  out.clear();
   out.reserve(others.size() + secrets.size());
   std::size_t secret = 0;
   std::size_t covered = 0;
   for (Span& span : others) {
-    while (secret < secrets.size() && secrets[secret].end <= span.begin) out.push_back(std::move(secrets[secret++]));
+    while (secret < secrets.size() && secrets[secret].end <= span.begin) out.push_back(secrets[secret++]);
     if (span.begin < covered && span.kind == Span::Kind::host_label && span.begin + span.fallback_offset >= covered) {
       span.begin += span.fallback_offset;
       span.kind = Span::Kind::fixed;
@@ -99,11 +99,29 @@ std::vector<Span> merge(std::vector<Span> secrets, std::vector<Span> others) {
     if (span.begin < covered) continue;
     if (secret < secrets.size() && secrets[secret].begin < span.end) continue;
     covered = span.end;
-    out.push_back(std::move(span));
+    out.push_back(span);
   }
-  while (secret < secrets.size()) out.push_back(std::move(secrets[secret++]));
-  return out;
+  while (secret < secrets.size()) out.push_back(secrets[secret++]);
 }
+
+// What one analysis works in, kept by each thread from one text to the next:
+// the matches of a 1 MiB chunk fill hundreds of KiB, and fresh memory for
+// every chunk cost a tenth of a collect's CPU in page faults.
+struct Scratch {
+  std::vector<Span> secrets;
+  std::vector<Span> others;
+  std::vector<NameMatch> names;
+  std::vector<PatternMatch> patterns;
+
+  // What a text of some MiB left behind (a long line, a large document) is let go.
+  void trim() {
+    constexpr std::size_t k_kept = 1 << 16;  // entries
+    if (others.capacity() > k_kept) std::vector<Span>().swap(others);
+    if (names.capacity() > k_kept) std::vector<NameMatch>().swap(names);
+    if (patterns.capacity() > k_kept) std::vector<PatternMatch>().swap(patterns);
+    if (secrets.capacity() > k_kept) std::vector<Span>().swap(secrets);
+  }
+};
 
 }  // namespace
 
@@ -183,20 +201,30 @@ struct ContentScrubber::Prepared final : PreparedScrub {
   std::uint64_t held_bytes() const override { return plan.spans.capacity() * sizeof(Span); }
 };
 
+ContentScrubber::ContentScrubber(ScrubSettings settings, PseudonymMap& map)
+    : m_settings(std::move(settings)), m_map(map) {}
+
+ContentScrubber::~ContentScrubber() = default;
+
 ContentScrubber::Plan ContentScrubber::analyse(std::string_view text) const {
-  std::vector<Span> secrets;
+  thread_local Scratch scratch;
+  std::vector<Span>& secrets = scratch.secrets;
+  secrets.clear();
   for (const SecretSpan& s : find_secrets(text)) {
     Span span = span_at(s.begin, s.end);
     span.replacement = s.replacement.data();
     span.replacement_size = static_cast<std::uint32_t>(s.replacement.size());
     span.category = Span::k_secret;
-    secrets.push_back(std::move(span));
+    secrets.push_back(span);
   }
-  std::vector<Span> others;
-  std::vector<NameMatch> names = m_names.find(text);
-  std::vector<PatternMatch> patterns = find_patterns(text);
+  std::vector<Span>& others = scratch.others;
+  others.clear();
+  std::vector<NameMatch>& names = scratch.names;
+  m_names.find(text, names);
+  std::vector<PatternMatch>& patterns = scratch.patterns;
+  find_patterns(text, patterns);
   others.reserve(names.size() + patterns.size() + 16);
-  for (NameMatch& m : names) {
+  for (const NameMatch& m : names) {
     Span span = span_at(m.begin, m.end);
     span.replacement = m.replacement.data();
     span.replacement_size = static_cast<std::uint32_t>(m.replacement.size());
@@ -215,24 +243,48 @@ ContentScrubber::Plan ContentScrubber::analyse(std::string_view text) const {
         span.category = static_cast<std::uint8_t>(Category::host);
       }
     }
-    others.push_back(std::move(span));
+    others.push_back(span);
   }
   if (!keeps(Category::user)) {
     for (const UserField& field : find_user_fields(text)) {
       if (m_service_accounts.contains(ascii_lower(text.substr(field.begin, field.end - field.begin)))) continue;
       Span span = span_at(field.begin, field.end, Span::Kind::address);
       span.category = static_cast<std::uint8_t>(Category::user);
-      others.push_back(std::move(span));
+      others.push_back(span);
     }
   }
   for (const PatternMatch& p : patterns) {
     if (keeps(p.category)) continue;
     Span span = span_at(p.begin, p.end, Span::Kind::address);
     span.category = static_cast<std::uint8_t>(p.category);
-    others.push_back(std::move(span));
+    others.push_back(span);
   }
-  return Plan{merge(std::move(secrets), std::move(others))};
+  Plan plan = take_plan();
+  merge_into(secrets, others, plan.spans);
+  scratch.trim();
+  return plan;
 }
+
+// Plans of earlier texts, kept for their span vectors (see Scratch): the
+// plans of a streamed body's chunks and of the items in flight.
+constexpr std::size_t k_plans_kept = 4;
+constexpr std::size_t k_plan_kept_spans = 1 << 16;
+
+ContentScrubber::Plan ContentScrubber::take_plan() const {
+  std::lock_guard lock(m_plans_mutex);
+  if (m_spare_plans.empty()) return {};
+  Plan plan = std::move(m_spare_plans.back());
+  m_spare_plans.pop_back();
+  return plan;
+}
+
+void ContentScrubber::give_back(Plan plan) const {
+  if (plan.spans.capacity() > k_plan_kept_spans) return;
+  plan.spans.clear();
+  std::lock_guard lock(m_plans_mutex);
+  if (m_spare_plans.size() < k_plans_kept) m_spare_plans.push_back(std::move(plan));
+}
+
 
 std::future<ContentScrubber::Plan> ContentScrubber::analyse_later(std::string_view text) const {
   if (!m_settings.analyse_ahead) return std::async(std::launch::deferred, [this, text] { return analyse(text); });
@@ -282,7 +334,10 @@ void ContentScrubber::apply_into(std::string_view text, const Plan& plan, ScrubC
 }
 
 std::string ContentScrubber::scrub_text(std::string_view text, ScrubCounts& counts) const {
-  return apply(text, analyse(text), counts);
+  Plan plan = analyse(text);
+  std::string scrubbed = apply(text, plan, counts);
+  give_back(std::move(plan));
+  return scrubbed;
 }
 
 // A gzip member becomes its decompressed text (in memory, or in a spool
@@ -414,11 +469,12 @@ bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const
   std::vector<std::string> spare;        // texts of chunks applied
   const auto apply_first = [&] {
     PendingChunk& chunk = ahead.front();
-    const Plan plan = chunk.plan.get();  // first: the analysis reads chunk.text
+    Plan plan = chunk.plan.get();  // first: the analysis reads chunk.text
     if (!failure && !binary) {
       apply_into(chunk.text, plan, counts, scrubbed);
       if (auto ok = out.append(scrubbed); !ok) failure = ok.error();
     }
+    give_back(std::move(plan));
     spare.push_back(std::move(chunk.text));
     ahead.pop_front();
   };
@@ -500,13 +556,14 @@ ScrubbedItem ContentScrubber::scrub(CollectedItem item) {
 ScrubbedItem ContentScrubber::scrub_prepared(CollectedItem item, std::unique_ptr<PreparedScrub> prepared) {
   ScrubCounts counts;
   ScrubCounts path_counts;
-  const auto* mine = dynamic_cast<const Prepared*>(prepared.get());
+  auto* mine = dynamic_cast<Prepared*>(prepared.get());
   if (mine && mine->as_is) {
     std::lock_guard lock(m_report_mutex);
     m_report.unscrubbed.emplace_back(scrub_text(item.archive_path, path_counts), item.reason);
   } else if (mine) {
     if (mine->binary || (mine->streamed && !scrub_body(item, counts))) leave_out(item);
     else if (!mine->streamed) item.content = apply(item.content, mine->plan, counts);
+    give_back(std::move(mine->plan));
   }
   item.archive_path = scrub_text(item.archive_path, path_counts);
   item.link_target = scrub_text(item.link_target, path_counts);

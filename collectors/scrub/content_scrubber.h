@@ -64,6 +64,8 @@ class ContentScrubber final : public Scrubber {
   static std::unique_ptr<ContentScrubber> create(CompiledNames names, const ScrubSettings& settings,
                                                  PseudonymMap& map);
 
+  ~ContentScrubber() override;
+
   ScrubbedItem scrub(CollectedItem item) override;
   std::unique_ptr<PreparedScrub> prepare(CollectedItem& item) const override;
   ScrubbedItem scrub_prepared(CollectedItem item, std::unique_ptr<PreparedScrub> prepared) override;
@@ -77,7 +79,7 @@ class ContentScrubber final : public Scrubber {
   ScrubReport report() const;
 
  private:
-  ContentScrubber(ScrubSettings settings, PseudonymMap& map) : m_settings(std::move(settings)), m_map(map) {}
+  ContentScrubber(ScrubSettings settings, PseudonymMap& map);
   bool keeps(Category category) const { return m_settings.keep.contains(category); }
   struct Plan;      // where the replacements go in one text (content_scrubber.cpp)
   struct Prepared;  // a member's plan, or the decision to leave it out
@@ -100,6 +102,11 @@ class ContentScrubber final : public Scrubber {
   void give_back(std::string buffer) const;
   mutable std::mutex m_buffers_mutex;
   mutable std::vector<std::string> m_buffers;
+  // Plans of earlier texts, kept for their memory (content_scrubber.cpp).
+  Plan take_plan() const;
+  void give_back(Plan plan) const;
+  mutable std::mutex m_plans_mutex;
+  mutable std::vector<Plan> m_spare_plans;
   // Analyses the chunks of a streamed body ahead of the one being applied.
   // Last member: it finishes its tasks before the rest is destroyed.
   mutable TaskThread m_analyser;

@@ -184,7 +184,13 @@ void LiteralSet::give_back(hs_scratch* scratch) const {
 
 std::vector<LiteralHit> LiteralSet::scan(std::string_view text) const {
   std::vector<LiteralHit> hits;
-  if (m_databases.empty() || text.empty()) return hits;
+  scan(text, hits);
+  return hits;
+}
+
+void LiteralSet::scan(std::string_view text, std::vector<LiteralHit>& hits) const {
+  hits.clear();
+  if (m_databases.empty() || text.empty()) return;
   hs_scratch* scratch = take_scratch();
   std::pair<std::vector<LiteralHit>*, const std::vector<std::size_t>*> context{&hits, &m_lengths};
   // Hyperscan scans at most 4 GiB per call; bundles cap members far below that.
@@ -192,7 +198,6 @@ std::vector<LiteralHit> LiteralSet::scan(std::string_view text) const {
     hs_scan(database, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_match, &context);
   }
   give_back(scratch);
-  return hits;
 }
 
 }  // namespace vmsupport

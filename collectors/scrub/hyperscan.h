@@ -45,6 +45,7 @@ class LiteralSet {
   // Every occurrence of every literal in `text`, overlapping ones included,
   // in no particular order. Thread-safe.
   std::vector<LiteralHit> scan(std::string_view text) const;
+  void scan(std::string_view text, std::vector<LiteralHit>& hits) const;  // into `hits`, cleared first
 
   bool empty() const { return m_databases.empty(); }
 

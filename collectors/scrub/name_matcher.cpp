@@ -195,11 +195,18 @@ void NameMatcher::assign(const std::function<std::string(std::size_t)>& replacem
 }
 
 std::vector<NameMatch> NameMatcher::find(std::string_view text) const {
-  std::vector<LiteralHit> hits = m_literals.scan(text);
+  std::vector<NameMatch> matches;
+  find(text, matches);
+  return matches;
+}
+
+void NameMatcher::find(std::string_view text, std::vector<NameMatch>& matches) const {
+  matches.clear();
+  thread_local std::vector<LiteralHit> hits;  // kept from one text to the next on this thread
+  m_literals.scan(text, hits);
   std::sort(hits.begin(), hits.end(), [](const LiteralHit& a, const LiteralHit& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
   });
-  std::vector<NameMatch> matches;
   std::size_t covered = 0;
   for (const LiteralHit& hit : hits) {
     if (hit.begin < covered) continue;
@@ -209,7 +216,6 @@ std::vector<NameMatch> NameMatcher::find(std::string_view text) const {
     matches.push_back(NameMatch{hit.begin, hit.end, form.replacement, form.category});
     covered = hit.end;
   }
-  return matches;
 }
 
 }  // namespace vmsupport

@@ -50,6 +50,8 @@ class NameMatcher {
 
   // Whole-token, leftmost-longest matches in `text`, in order, not overlapping.
   std::vector<NameMatch> find(std::string_view text) const;
+  // The same into `matches` (cleared first), which keeps its capacity.
+  void find(std::string_view text, std::vector<NameMatch>& matches) const;
 
   std::size_t size() const { return m_forms.size(); }
 

@@ -373,6 +373,12 @@ std::optional<PatternMatch> Scanner::email_at(std::size_t at_sign,
 
 std::vector<PatternMatch> find_patterns(std::string_view text) {
   std::vector<PatternMatch> found;
+  find_patterns(text, found);
+  return found;
+}
+
+void find_patterns(std::string_view text, std::vector<PatternMatch>& found) {
+  found.clear();
   const Scanner scanner(text);
   bool after_word = false;  // text[i - 1] is a letter or digit
   std::size_t i = 0;
@@ -395,7 +401,6 @@ std::vector<PatternMatch> find_patterns(std::string_view text) {
     after_word = is_alnum(c);
     ++i;
   }
-  return found;
 }
 
 }  // namespace vmsupport

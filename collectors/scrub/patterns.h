@@ -22,5 +22,8 @@ struct PatternMatch {
 // Every address in `text`, validated, in order, not overlapping. Thread-safe,
 // allocation only for the result. Never throws.
 std::vector<PatternMatch> find_patterns(std::string_view text);
+// The same into `found` (cleared first), which keeps its capacity from one
+// text to the next: a chunk's matches fill hundreds of KiB.
+void find_patterns(std::string_view text, std::vector<PatternMatch>& found);
 
 }  // namespace vmsupport
