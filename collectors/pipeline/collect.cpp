@@ -97,34 +97,94 @@ CoresOptions capped_cores(const CollectOptions& options, const Plan& plan, const
 
 // Adds a document through the shared add_document, keeping its record (and,
 // for the report, its content when index.html reads it).
-Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer,
-                          const std::string& path, std::string content,
-                          std::map<std::string, std::string>* report_documents = nullptr) {
-  if (report_documents && wanted_for_report(path)) (*report_documents)[path] = content;
-  auto document = vmsupport::add_document(scrubber, writer, path, std::move(content));
+Result<void> push_item(RunRecord& record, Result<ItemRecord> document) {
   if (!document) return std::unexpected(document.error());
   record.items.push_back(std::move(*document));
   return {};
+}
+
+// A document with content from the host (changes, cores, the run's log),
+// scrubbed as a member is; the report reads some of them as scrubbed.
+Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer,
+                          const std::string& path, std::string content,
+                          std::map<std::string, std::string>* report_documents = nullptr) {
+  // The same rules and map give the member's text: the page reads it as scrubbed.
+  if (report_documents && wanted_for_report(path)) (*report_documents)[path] = scrubber.scrub_value(content);
+  return push_item(record, vmsupport::add_document(scrubber, writer, path, std::move(content)));
+}
+
+// A document rendered from scrubbed values (scrub_shown_values, the records
+// of scrubbed items): added as it is (Scrubber::rendered).
+Result<void> add_rendered(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
+                          std::string content, std::map<std::string, std::string>* report_documents = nullptr) {
+  if (report_documents && wanted_for_report(path)) (*report_documents)[path] = content;
+  return push_item(record, vmsupport::add_rendered_document(scrubber, writer, path, std::move(content)));
 }
 
 // manifest.json, rendered into a Body (a spool file in `spool_dir` once large).
 Result<void> add_manifest(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer, const std::string& spool_dir) {
   Body body(spool_dir);
   if (auto ok = write_manifest_json(record, [&](std::string_view piece) { return body.append(piece); }); !ok) return ok;
-  auto document = vmsupport::add_document(scrubber, writer, "manifest.json", std::move(body));
-  if (!document) return std::unexpected(document.error());
-  record.items.push_back(std::move(*document));
-  return {};
+  return push_item(record, vmsupport::add_rendered_document(scrubber, writer, "manifest.json", std::move(body)));
+}
+
+// Options whose values are the tool's own words or numbers, shown as given;
+// every other option (paths, the VM, a baseline's label) is scrubbed.
+bool own_option(const std::string& key) {
+  static const std::set<std::string> own{"platform", "compress", "case", "severity", "split", "since",
+                                         "max_size", "timeout", "max_file_size", "jobs", "groups",
+                                         "exclude", "tags", "performance", "interval", "keep", "priority",
+                                         "wait_lock", "no_scrub", "no_space_check", "all_groups",
+                                         "scrub_words", "chroot"};
+  return own.contains(key);
+}
+
+void scrub_strings(nlohmann::ordered_json& value, Scrubber& scrubber) {
+  if (value.is_string()) {
+    value = scrubber.scrub_value(value.get_ref<const std::string&>());
+  } else if (value.is_structured()) {
+    for (auto& element : value) scrub_strings(element, scrubber);
+  }
+}
+
+// What the documents show of the host, scrubbed once, value by value: its
+// name and OS, the root, the options given, the case's text, why the
+// platform was chosen, the VM of --vm and the collectors' paths. The
+// documents are then rendered from these values and from the records of
+// scrubbed items, and added as they are (see Scrubber::rendered).
+void scrub_shown_values(Plan& plan, RunRecord& record, Scrubber& scrubber) {
+  const auto scrub = [&](std::string& value) { value = scrubber.scrub_value(value); };
+  scrub(record.root);
+  scrub(record.host.hostname);
+  scrub(record.host.hostname_source);
+  scrub(record.host.os);
+  scrub(record.host.kernel);
+  scrub(record.case_info.description);
+  scrub(record.case_info.contact);
+  for (auto& [key, value] : record.options.items()) {
+    if (!own_option(key)) scrub_strings(value, scrubber);
+  }
+  scrub(plan.platform.reason);
+  if (plan.vm) {
+    scrub(plan.vm->name);
+    scrub(plan.vm->directory);
+    scrub(plan.vm->vmx);
+    for (std::string& directory : plan.vm->other_directories) scrub(directory);
+  }
+  for (CollectorPlan& collector : plan.collectors) scrub(collector.spec);
 }
 
 Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWriter& writer,
                            const RunLog& log, const std::optional<ChangeReport>& changes, const CoreReport& cores,
-                           const CoresOptions& core_options, const CaseInfo& case_info, const std::string& spool_dir) {
+                           const CoresOptions& core_options, const std::string& spool_dir) {
   Scrubber& scrubber = *scrub.scrubber;
-  std::map<std::string, std::string> read_by_report;
-  if (!case_info.empty()) {
-    if (auto ok = add_document(record, scrubber, writer, "case.json", render_case_json(case_info),
-                                  &read_by_report); !ok) return ok;
+  std::map<std::string, std::string> read_by_report;  // as scrubbed
+  if (!record.case_info.empty()) {
+    if (auto ok = add_rendered(record, scrubber, writer, "case.json", render_case_json(record.case_info),
+                               &read_by_report);
+        !ok) {
+      return ok;
+    }
   }
   if (changes) {
     for (auto& [path, content] : change_members(*changes)) {
@@ -148,11 +208,11 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
   if (auto ok = add_document(record, scrubber, writer, "vmsupport.log", log.captured()); !ok) return ok;
   if (scrub.content) {
     const std::string report = render_scrub_report(scrub.content->report());
-    if (auto ok = add_document(record, scrubber, writer, "scrub-report.json", report, &read_by_report); !ok) return ok;
+    if (auto ok = add_rendered(record, scrubber, writer, "scrub-report.json", report, &read_by_report); !ok) return ok;
   }
-  if (auto ok = add_document(record, scrubber, writer, "README.txt", render_readme(record)); !ok) return ok;
-  const std::string page = render_run_report(record, read_by_report, scrubber);
-  if (auto ok = add_document(record, scrubber, writer, "index.html", page); !ok) return ok;
+  if (auto ok = add_rendered(record, scrubber, writer, "README.txt", render_readme(record)); !ok) return ok;
+  const std::string page = render_run_report(record, read_by_report);
+  if (auto ok = add_rendered(record, scrubber, writer, "index.html", page); !ok) return ok;
   return add_manifest(record, scrubber, writer, spool_dir);
 }
 
@@ -338,9 +398,10 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   // An interrupt (SIGINT, SIGTERM) stops the gathering, not the bundle: what was gathered is written.
   record.interrupted = cancelled(host);
   plan->tasks = {};  // done with them: the records say what happened (100,000 files hold megabytes)
+  scrub_shown_values(*plan, record, *scrub->scrubber);
   // 12. Add case.json, changes/, cores/, vmsupport.log, scrub-report.json, README.txt, index.html and manifest.json.
   notify(options, "documents", &*plan, gathered_bytes(record));
-  if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, core_options, options.case_info,
+  if (auto ok = add_documents(record, *scrub, **writer, log, changes, cores, core_options,
                               scrub_options.settings.spool_dir);
       !ok) {
     return failed(k_exit_no_bundle, ok.error());

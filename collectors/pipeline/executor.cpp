@@ -262,10 +262,10 @@ void set_digest(ItemRecord& record, const MemberDigest& digest) {
 
 namespace {
 
-Result<ItemRecord> add_document_item(Scrubber& scrubber, ArchiveWriter& writer, CollectedItem item) {
+Result<ItemRecord> add_document_item(Scrubber& scrubber, ArchiveWriter& writer, CollectedItem item, bool rendered) {
   item.source = "vmsupport";
   item.mtime = Clock::now();
-  ScrubbedItem member = scrubber.scrub(std::move(item));
+  ScrubbedItem member = rendered ? scrubber.rendered(std::move(item)) : scrubber.scrub(std::move(item));
   auto digest = writer.add(member);
   if (!digest) return std::unexpected(digest.error());
   ItemRecord document = record_of(member, *digest);
@@ -273,24 +273,42 @@ Result<ItemRecord> add_document_item(Scrubber& scrubber, ArchiveWriter& writer, 
   return document;
 }
 
-}  // namespace
-
-Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
-                                std::string content) {
+CollectedItem document_item(const std::string& path, std::string content) {
   CollectedItem item;
   item.archive_path = path;
   item.original_size = content.size();
   item.content = std::move(content);
-  return add_document_item(scrubber, writer, std::move(item));
+  return item;
 }
 
-Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path, Body content) {
+CollectedItem document_item(const std::string& path, Body content) {
   CollectedItem item;
   item.archive_path = path;
   item.original_size = content.size();
   if (content.in_memory()) item.content = content.take_memory();
   else item.body = content.range();
-  return add_document_item(scrubber, writer, std::move(item));
+  return item;
+}
+
+}  // namespace
+
+Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
+                                std::string content) {
+  return add_document_item(scrubber, writer, document_item(path, std::move(content)), false);
+}
+
+Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path, Body content) {
+  return add_document_item(scrubber, writer, document_item(path, std::move(content)), false);
+}
+
+Result<ItemRecord> add_rendered_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
+                                         std::string content) {
+  return add_document_item(scrubber, writer, document_item(path, std::move(content)), true);
+}
+
+Result<ItemRecord> add_rendered_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
+                                         Body content) {
+  return add_document_item(scrubber, writer, document_item(path, std::move(content)), true);
 }
 
 Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, FileSystem& fs,

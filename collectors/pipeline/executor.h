@@ -49,6 +49,12 @@ Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const
 // a run of 100,000 files) is scrubbed and packed from its spool file, never
 // held whole in memory.
 Result<ItemRecord> add_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path, Body content);
+// The same for a document rendered from values scrubbed already
+// (Scrubber::rendered): added as it is.
+Result<ItemRecord> add_rendered_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
+                                         std::string content);
+Result<ItemRecord> add_rendered_document(Scrubber& scrubber, ArchiveWriter& writer, const std::string& path,
+                                         Body content);
 
 // Records a generated document (README.txt, manifest.json...) going in unscrubbed
 // form through the scrubber and into the archive.

@@ -4,28 +4,13 @@
 #include "report/html.h"
 
 namespace vmsupport {
-namespace {
 
-// `content` as the member `path` holds it.
-std::string scrubbed(Scrubber& scrubber, const std::string& path, std::string content) {
-  CollectedItem item;
-  item.source = "vmsupport";
-  item.archive_path = path;
-  item.original_size = content.size();
-  item.content = std::move(content);
-  return scrubber.scrub(std::move(item)).item().content;
-}
-
-}  // namespace
-
-std::string render_run_report(const RunRecord& record, const std::map<std::string, std::string>& documents,
-                              Scrubber& scrubber) {
+std::string render_run_report(const RunRecord& record, const std::map<std::string, std::string>& documents) {
   ReportInputs inputs;
   // The manifest without its items: the members come from the records below,
   // and a run of 100,000 files must not be parsed back into a JSON tree.
-  inputs.manifest =
-      nlohmann::json::parse(scrubbed(scrubber, "manifest.json", render_manifest_summary_json(record)), nullptr, false);
-  for (const auto& [path, content] : documents) inputs.documents[path] = scrubbed(scrubber, path, content);
+  inputs.manifest = nlohmann::json::parse(render_manifest_summary_json(record), nullptr, false);
+  inputs.documents = documents;
   for (const ItemRecord& item : record.items) {
     if (item.path.empty()) continue;
     inputs.members.push_back(ReportMember{item.path, item.link_target.empty() ? std::optional(item.size) : std::nullopt,

@@ -22,6 +22,12 @@ enum class Category {
 // "host", "domain", "vm", "user", "word", "ipv4", "ipv6", "mac", "email".
 std::string_view category_name(Category category);
 
+// ipv4, ipv6 and mac: values found by pattern whose pseudonyms have the
+// shape of real values.
+constexpr bool is_address(Category category) {
+  return category == Category::ipv4 || category == Category::ipv6 || category == Category::mac;
+}
+
 // The inverse of category_name; nullopt for an unknown name.
 std::optional<Category> category_from_name(std::string_view name);
 

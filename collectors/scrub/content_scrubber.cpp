@@ -578,6 +578,13 @@ ScrubbedItem ContentScrubber::scrub_prepared(CollectedItem item, std::unique_ptr
   return make(std::move(item), !(mine && mine->as_is));
 }
 
+// Not counted in the report: a value of a document is not a member's content
+// (and the page reads some members' texts a second time through here).
+std::string ContentScrubber::scrub_value(std::string_view text) {
+  ScrubCounts ignored;
+  return scrub_text(text, ignored);
+}
+
 std::string ContentScrubber::description() const {
   std::string text = "scrubbed: names from the host's inventory (";
   std::lock_guard lock(m_report_mutex);

@@ -71,6 +71,7 @@ class ContentScrubber final : public Scrubber {
   ScrubbedItem scrub_prepared(CollectedItem item, std::unique_ptr<PreparedScrub> prepared) override;
   std::string description() const override;
   bool active() const override { return true; }
+  std::string scrub_value(std::string_view text) override;
 
   // Scrubs one text; adds what was replaced to `counts`. Thread-safe.
   std::string scrub_text(std::string_view text, ScrubCounts& counts) const;

@@ -110,6 +110,14 @@ bool in_host_column(std::string_view text, std::size_t begin, std::size_t end) {
   return address && first_end != std::string_view::npos;
 }
 
+// `"vm": ...`: a quoted key of JSON (or YAML) is a field's label, not a name.
+bool is_quoted_key(std::string_view text, std::size_t begin, std::size_t end) {
+  if (begin == 0 || text[begin - 1] != '"' || end >= text.size() || text[end] != '"') return false;
+  std::size_t at = end + 1;
+  while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+  return at < text.size() && text[at] == ':';
+}
+
 // A generic name counts only where it stands as a name of its own: a path
 // component, a quoted or bracketed value, a datastore path ("[ds1] test/"),
 // a line of its own, a labelled field, or a host column.
@@ -120,7 +128,7 @@ bool strong_context(std::string_view text, std::size_t begin, std::size_t end, C
                      (before == ' ' && begin > 1 && text[begin - 2] == ']' && after == '/');
   const bool closes = after == '/' || after == '"' || after == '\'' || after == ']' || after == '.' ||
                       after == '\n' || after == '\r' || after == '\\';
-  if (opens && closes) return true;
+  if (opens && closes) return !is_quoted_key(text, begin, end);
   if (alone_on_line(text, begin, end)) return true;
   if (after_label(text, begin, category)) return true;
   return category == Category::host && in_host_column(text, begin, end);

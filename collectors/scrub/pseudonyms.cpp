@@ -172,6 +172,13 @@ Result<void> PseudonymMap::save(const std::string& path) const {
 std::string PseudonymMap::pseudonym(Category category, std::string_view original) {
   if (original.empty()) return {};
   const std::lock_guard lock(m_mutex);
+  // A name or e-mail pseudonym this map gave stays as it is: a text scrubbed
+  // twice (a bundle that `vmsupport scrub` scrubs again) must not give
+  // `user-0001@domain-01.invalid` or `user=user-0001` pseudonyms of their own,
+  // which would map a pseudonym back to a pseudonym. Not so for addresses:
+  // their pseudonyms are addresses a host may really have (fe80::1, a MAC
+  // under the same vendor prefix), and a real one must never be kept.
+  if (!is_address(category) && m_tables.backward.contains(canonical_form(original))) return std::string(original);
   return make(category, original);
 }
 

@@ -43,8 +43,8 @@ class PseudonymMap {
   // word, email) are looked up case-insensitively (ASCII); addresses by their
   // canonical form, so 00:50:56:AA:BB:CC and 00-50-56-aa-bb-cc share one
   // mapping, as do 192.168.0.66 and 192-168-0-66 (each keeps its own
-  // notation). A special address that is kept returns `original` unchanged.
-  // Thread-safe.
+  // notation). A special address that is kept, and a pseudonym this map gave,
+  // return `original` unchanged. Thread-safe.
   std::string pseudonym(Category category, std::string_view original);
 
   // The original behind a pseudonym (any case or notation), for unscrub, as

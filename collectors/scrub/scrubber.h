@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "kinds/item.h"
 
@@ -51,6 +52,18 @@ class Scrubber {
   // One line for README.txt and the summary, e.g. "not scrubbed (--no-scrub)".
   virtual std::string description() const = 0;
   virtual bool active() const = 0;
+
+  // One value from the host that a document of vmsupport's own shows (a host
+  // name, the root, an option, a VM's directory), scrubbed as a member's text
+  // would be. Thread-safe.
+  virtual std::string scrub_value(std::string_view text) { return std::string(text); }
+  // A document rendered from values that are scrubbed already (scrub_value(),
+  // member paths, reasons): marked as this scrubber's work, not scrubbed again
+  // as a whole. A pass over the whole text would also take the document's
+  // keys and the tool's own words for names ("platform": "vcenter" on a host
+  // called vcenter, a key "vm" on a host called vm) and mask the count of
+  // "secret" replacements as a secret.
+  ScrubbedItem rendered(CollectedItem item) { return make(std::move(item), active()); }
 
  protected:
   static ScrubbedItem make(CollectedItem item, bool scrubbed) {

@@ -119,6 +119,51 @@ TEST_CASE("a host with a generic name keeps its name out of the host's own place
   CHECK(run({"verify", c.path.string(), "--map", (work.path() / "state/map.json").string()}).exit_code == 0);
 }
 
+TEST_CASE("the documents vmsupport writes are scrubbed once, value by value, and keep their own words") {
+  // A host called "vcenter" and "vm" (words the tool itself writes), an
+  // e-mail in --contact, a MAC and an e-mail in a log the report quotes, a
+  // secret: each document shows the same pseudonyms as the members, the map
+  // holds no pseudonym of a pseudonym, and the JSON documents still parse.
+  for (const std::string name : {"vcenter", "vm"}) {
+    CAPTURE(name);
+    TempDir work;
+    const fs::path root = work.path() / "root";
+    copy_fixture("linux", root);
+    for (const char* file : {"etc/hostname", "etc/hosts", "var/log/syslog"}) {
+      std::string text = read_file(root / file);
+      for (std::size_t at = text.find("linux-fixture-01"); at != std::string::npos; at = text.find("linux-fixture-01", at)) {
+        text.replace(at, 16, name);
+      }
+      write_file(root / file, text);
+    }
+    write_file(root / "var/log/syslog", read_file(root / "var/log/syslog") + "password = hunter2-not-here\nadmin ops@corp.example\n");
+    const fs::path map = work.path() / "state/map.json";
+    Collected c = collect_quiet({"--root", root.string(), "--platform", "linux"}, work.path(),
+                                {"--case", "42", "--contact", "ops desk ops@corp.example"});
+    INFO("stderr: " << c.run.err);
+    REQUIRE(c.run.exit_code <= 1);
+    auto& members = c.bundle.members;
+    CHECK(c.bundle.manifest["platform"]["name"] == "linux");
+    CHECK(c.bundle.manifest.contains("vm"));
+    CHECK(c.bundle.manifest["options"]["platform"] == "linux");
+    CHECK(c.bundle.manifest["host"]["hostname"] == "host-0001");
+    const auto report = nlohmann::json::parse(members.at("scrub-report.json").content, nullptr, false);
+    REQUIRE_FALSE(report.is_discarded());
+    CHECK(report["replaced"].contains("secret"));
+    const std::string contact = nlohmann::json::parse(members.at("case.json").content)["contact"];
+    CHECK(contact.starts_with("ops desk user-"));
+    const std::string email = contact.substr(std::string("ops desk ").size());
+    CHECK(email.ends_with(".invalid"));
+    CHECK(members.at("README.txt").content.find(email) != std::string::npos);
+    CHECK(members.at("index.html").content.find(email) != std::string::npos);
+    CHECK(members.at("README.txt").content.find("Platform:  linux") != std::string::npos);
+    const std::string map_text = read_file(map);
+    CHECK(map_text.find("\"original\": \"user-") == std::string::npos);  // no pseudonym of a pseudonym
+    CHECK(map_text.find(".invalid\", \"pseudonym\"") == std::string::npos);
+    CHECK(run({"verify", c.path.string(), "--map", map.string()}).exit_code == 0);
+  }
+}
+
 TEST_CASE("pseudonyms are the same in every bundle of a site") {
   TempDir work;
   Collected first = scrubbed_collect("esxi", work.path());

@@ -163,6 +163,9 @@ TEST_SUITE("unit") {
         {"the server started", "the server started"},
         {"server: up", "server: up"},
         {"cd /test\n", "cd /vm-0003\n"},
+        // A JSON key is a field's label, its value a name.
+        {"{\"test\": \"test\"}", "{\"test\": \"vm-0003\"}"},
+        {"\"server\" : null", "\"server\" : null"},
     });
   }
 
