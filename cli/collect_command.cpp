@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +13,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bundle/archive_reader.h"
 #include "bundle/documents.h"
+#include "bundle/split_file.h"
 #include "host/priority.h"
 #include "commands.h"
 #include "host/interrupt.h"
@@ -93,6 +96,32 @@ void print_cut_short(const CollectSummary& summary, const CollectOptions& option
   }
 }
 
+// The files of an earlier bundle at `path` (what -o FILE names): the file or
+// its parts, its .gpg or the .gpg's parts, and their .sha256 files.
+std::vector<std::string> earlier_bundle_files(const std::string& path) {
+  std::vector<std::string> found;
+  struct stat st {};
+  for (const std::string& name : {path, path + ".gpg"}) {
+    for (std::string& file : bundle_files(name)) {
+      if (::lstat(file.c_str(), &st) == 0) found.push_back(std::move(file));
+    }
+    if (::lstat((name + ".sha256").c_str(), &st) == 0) found.push_back(name + ".sha256");
+  }
+  return found;
+}
+
+// With --overwrite, once the new bundle is written: the earlier bundle's files
+// it did not replace (parts past its last, a .gpg, a whole file now in parts),
+// which `cat NAME.part-*` or `verify NAME` would otherwise pick up.
+void remove_leftovers(const std::vector<std::string>& earlier, const CommittedBundle& bundle) {
+  for (const std::string& file : earlier) {
+    const bool replaced = file == bundle.path || file == bundle.sha256_path ||
+                          std::any_of(bundle.parts.begin(), bundle.parts.end(),
+                                      [&](const BundlePart& part) { return part.path == file; });
+    if (!replaced) ::unlink(file.c_str());
+  }
+}
+
 }  // namespace
 
 void print_error(const Error& error) {
@@ -100,7 +129,11 @@ void print_error(const Error& error) {
   if (!error.hint.empty()) std::cerr << "vmsupport: hint: " << error.hint << "\n";
 }
 
-bool colour_allowed() { return isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr; }
+// no-color.org: only a NO_COLOR that is set and not empty turns colour off.
+bool colour_allowed() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return isatty(STDERR_FILENO) && (no_color == nullptr || *no_color == '\0');
+}
 
 int run_collect(const RawOptions& raw) {
   auto options = to_collect_options(raw);
@@ -117,6 +150,16 @@ int run_collect(const RawOptions& raw) {
     return fail_with(raw, k_exit_usage,
                      {"-o -: standard output is a terminal", "redirect it: vmsupport collect -o - > bundle.tgz", 0});
   }
+  // -o FILE that is there already: an earlier bundle is not replaced unless asked (--overwrite).
+  std::vector<std::string> earlier;
+  if (options->output != "-" && bundle_path(options->output, "x") == options->output) {
+    earlier = earlier_bundle_files(options->output);
+    if (!earlier.empty() && !raw.overwrite) {
+      return fail_with(raw, k_exit_usage,
+                       {"-o " + options->output + ": " + earlier.front() + " already exists (an earlier bundle?)",
+                        "give another file name or a directory, or --overwrite to replace it", 0});
+    }
+  }
   install_signal_handlers();
   RunLog log(raw.verbosity, raw.quiet, colour_allowed());
   options->given["priority"] = apply_priority(raw.priority);
@@ -128,9 +171,16 @@ int run_collect(const RawOptions& raw) {
   RootedFileSystem fs(options->root);
   PosixProcessRunner runner;
   Host host{fs, runner, &g_cancel};
-  const CollectSummary summary = collect(*options, host, log);
+  CollectSummary summary = collect(*options, host, log);
   if (progress) progress->clear();
   if (summary.error) return fail_with(raw, summary.exit_code, *summary.error);
+  if (options->split_encrypted_bytes != 0) {
+    // The last step of collect for --split with --encrypt-to: NAME.gpg into parts.
+    auto split = split_committed_file(summary.bundle, options->split_encrypted_bytes);
+    if (!split) return fail_with(raw, k_exit_no_bundle, split.error());
+    summary.bundle = std::move(*split);
+  }
+  remove_leftovers(earlier, summary.bundle);
   if (raw.json) {
     if (!raw.quiet) print_collect_summary(summary, options->case_info, colour_allowed());
     print_json(collect_result_json(summary, options->case_info));

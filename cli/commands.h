@@ -8,8 +8,9 @@ namespace vmsupport::cli {
 
 int run_collect(const RawOptions& raw);
 int run_list(const RawOptions& raw);
-// `list --config`: every setting, its value and where it came from.
-int run_list_config(const RawOptions& raw, const CLI::App& list);
+// `list --config` and `collect --show-config`: every setting, its value and
+// where it came from (`command`'s options given on its command line win).
+int run_list_config(const RawOptions& raw, const CLI::App& command);
 int run_verify(const RawOptions& raw);
 int run_unscrub(const RawOptions& raw);
 int run_scrub(const RawOptions& raw);

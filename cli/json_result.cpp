@@ -1,6 +1,7 @@
 // The --json result objects (see json_result.h).
 #include "json_result.h"
 
+#include <filesystem>
 #include <iostream>
 
 namespace vmsupport::cli {
@@ -19,10 +20,18 @@ json scrub_json(const CollectSummary& s) {
               {"packed_unscrubbed", s.unscrubbed}};
 }
 
+// Scripts get absolute paths, whatever -o was ("-" stays "-").
+std::string absolute(const std::string& path) {
+  if (path.empty() || path == "-") return path;
+  std::error_code error;
+  const std::filesystem::path full = std::filesystem::absolute(path, error);
+  return error ? path : full.lexically_normal().string();
+}
+
 json parts_json(const CommittedBundle& bundle) {
   json parts = json::array();
   for (const BundlePart& part : bundle.parts) {
-    parts.push_back(json{{"path", part.path}, {"size", part.size}, {"sha256", part.sha256}});
+    parts.push_back(json{{"path", absolute(part.path)}, {"size", part.size}, {"sha256", part.sha256}});
   }
   return parts;
 }
@@ -49,10 +58,10 @@ json collect_result_json(const CollectSummary& s, const CaseInfo& case_info) {
               {"command", "collect"},
               {"exit_code", s.exit_code},
               {"status", status_word(s.exit_code)},
-              {"path", s.bundle.path},
+              {"path", absolute(s.bundle.path)},
               {"size", s.bundle.size},
               {"sha256", s.bundle.sha256},
-              {"sha256_file", s.bundle.sha256_path.empty() ? json() : json(s.bundle.sha256_path)},
+              {"sha256_file", s.bundle.sha256_path.empty() ? json() : json(absolute(s.bundle.sha256_path))},
               {"parts", parts_json(s.bundle)},
               {"case", case_info.empty() ? json() : case_json(case_info)},
               {"platform", s.platform},

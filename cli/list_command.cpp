@@ -214,11 +214,11 @@ int run_list(const RawOptions& raw) {
   return 0;
 }
 
-int run_list_config(const RawOptions& raw, const CLI::App& list) {
+int run_list_config(const RawOptions& raw, const CLI::App& command) {
   const ConfigChoice choice = choose_config(raw.config_path);
   std::cout << "config file: " << choice.path << (raw.config.path.empty() ? " (not present: defaults only)" : "")
             << "\n";
-  for (const EffectiveSetting& setting : effective_settings(raw.config, list, raw)) {
+  for (const EffectiveSetting& setting : effective_settings(raw.config, command, raw)) {
     std::cout << "  " << setting.key << " = " << (setting.value.empty() ? "(none)" : setting.value) << "  ["
               << setting.origin << "]\n";
   }

@@ -11,16 +11,36 @@
 
 namespace {
 
-const char* k_exit_codes = R"(Exit codes:
+const char* k_collect_exit_codes = R"(Exit codes:
   0  bundle complete
   1  bundle written, but some collectors failed or timed out, or the run was
      interrupted (Ctrl-C, SIGTERM: a partial bundle of what was gathered)
-  2  usage or manifest error: nothing was collected
+  2  usage or manifest error: nothing was collected (also -o FILE that exists,
+     without --overwrite)
   3  no bundle could be written (disk full, too little free space, unwritable
      output, interrupted twice)
-  4  upload: the server or the network failed
   5  another vmsupport run holds the state directory's lock: nothing was collected
      (it names the run; --wait-lock waits for it)
+)";
+
+const char* k_top_footer = R"(
+Examples:
+  vmsupport collect --case 24012345 --severity 2 --since 3d   # a bundle for a support case
+  ssh root@esx01 vmsupport collect -o - > esx01.tgz            # a crashed host: stream it over ssh
+  vmsupport list --plan                                        # what a collect would gather here
+  vmsupport verify /var/tmp/vmsupport-24012345-host-0001-20261123T065400Z.tgz
+  vmsupport upload /var/tmp/vmsupport-24012345-host-0001-20261123T065400Z.tgz --case 24012345 \
+      --url 'https://upload.example.com/cases/{case}/{file}' --header "Authorization: Bearer $TOKEN"
+  vmsupport scrub esx-esx01-2026-11-23--08.00-12345.tgz        # scrub ESXi vm-support's bundle
+  vmsupport COMMAND --help                                     # each command's options and examples
+
+Exit codes (each command's --help has its own):
+  0  done (bundle complete, valid, uploaded)
+  1  bundle written but partial; verify found problems; upload refused an unverified bundle
+  2  usage or manifest error: nothing was done
+  3  no bundle could be written, or the bundle could not be read
+  4  upload: the server or the network failed
+  5  another vmsupport run holds the state directory's lock
 )";
 
 const char* k_collect_examples = R"(
@@ -36,6 +56,8 @@ Examples:
   vmsupport collect --json -q > result.json          # for scripts: one JSON object on stdout
   vmsupport collect --wait-lock=10m                  # another run is on: wait for it, up to 10 minutes
   vmsupport collect --priority normal                # full speed (default: nice 10, I/O best-effort 7)
+  vmsupport collect --show-config -j 2 --since 1d    # the settings this command line would use, and why
+  vmsupport collect --case 24012345 --encrypt-to vendor.asc --split 2G   # NAME.tgz.gpg.part-001 ...
 
 Output: the summary goes to stderr; stdout carries only the bundle's path (-q),
 the JSON result (--json) or the bundle itself (-o -). A progress line is shown on
@@ -50,6 +72,7 @@ Examples:
   vmsupport list --detect --root /mnt/esx # which platform, and why
   vmsupport list --config                 # effective settings, and where each came from
   vmsupport list --config site.yaml       # the same, with another config file
+  vmsupport collect --show-config --config site.yaml -j 3   # the same for a collect command line
 )";
 
 const char* k_scrub_footer = R"(
@@ -68,8 +91,8 @@ Examples:
 
 Exit codes:
   0  scrubbed bundle written
-  2  usage error, or an input it cannot use (not a tar archive, damaged, cut short,
-     already scrubbed by vmsupport)
+  2  usage error, or an input it cannot use (no such file, not a tar archive, damaged,
+     cut short, already scrubbed by vmsupport)
   3  the scrubbed bundle could not be written, or interrupted (no partial file is left)
   5  another vmsupport run holds the state directory's lock (--wait-lock waits for it)
 )";
@@ -111,7 +134,7 @@ int main(int argc, char** argv) {
   CLI::App app{"vmsupport: gather a diagnostic bundle from a VMware or Linux host for a support case"};
   app.set_version_flag("--version", VMSUPPORT_VERSION);
   app.require_subcommand(1);
-  app.footer(k_exit_codes);
+  app.footer(k_top_footer);
   RawOptions raw;
   raw.command_line = vmsupport::command_line_of(argc, argv);
   app.add_flag("-v,--verbose", raw.verbosity, "More log output on stderr (-vv: debug)");
@@ -120,7 +143,7 @@ int main(int argc, char** argv) {
   add_selection_options(*collect, raw);
   add_collect_options(*collect, raw);
   collect->add_flag("-v,--verbose", raw.verbosity, "More log output on stderr (-vv: debug)");
-  collect->footer(std::string(k_collect_examples) + "\n" + k_exit_codes);
+  collect->footer(std::string(k_collect_examples) + "\n" + k_collect_exit_codes);
 
   CLI::App* list = app.add_subcommand("list", "Show platforms, groups and entries, or what a collect would gather");
   add_selection_options(*list, raw);
@@ -148,7 +171,8 @@ int main(int argc, char** argv) {
       "  vmsupport verify /var/tmp/vmsupport-24012345-host-0001-20261123T065400Z.tgz\n"
       "  vmsupport verify bundle.tgz --map /var/lib/vmsupport/map.json   # also every original name\n"
       "  vmsupport verify bundle.tgz.part-001 --json\n"
-      "\nExit codes: 0 bundle valid; 1 problems found; 2 usage error; 3 cannot read it\n");
+      "\nExit codes: 0 bundle valid; 1 problems found; 2 usage error, or an encrypted bundle (NAME.gpg:\n"
+      "decrypt it first); 3 cannot read it (no such file, damaged, cut short)\n");
 
   CLI::App* unscrub = app.add_subcommand("unscrub", "Turn pseudonyms back into names, with the site's map");
   unscrub->add_option("--map", raw.map, "The pseudonym map (default STATE_DIR/map.json)")->type_name("FILE");
@@ -194,6 +218,7 @@ int main(int argc, char** argv) {
       ->excludes(html_option);
   inspect->footer(k_inspect_footer);
 
+  refuse_empty_values(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -218,6 +243,7 @@ int main(int argc, char** argv) {
   raw.config = std::move(*config);
   apply_site_config(raw.config, *command, raw);
   if (list->parsed() && list->count("--config") > 0) return run_list_config(raw, *list);
+  if (collect->parsed() && raw.show_config) return run_list_config(raw, *collect);
   if (collect->parsed()) return run_collect(raw);
   if (list->parsed()) return run_list(raw);
   if (unscrub->parsed()) return run_unscrub(raw);

@@ -109,13 +109,17 @@ void add_collect_options(CLI::App& command, RawOptions& raw) {
   command.add_option("--compress", raw.compress, "gzip, zstd or none")
       ->check(CLI::IsMember({"gzip", "zstd", "none"}))->capture_default_str();
   add_case_options(command, raw);
-  command.add_option("--split", raw.split, "Write the bundle as NAME.part-001, -002 ... of at most SIZE each (e.g. 2G)")
+  command.add_option("--split", raw.split, "Write the bundle as NAME.part-001, -002 ... of at most SIZE each (e.g. 2G; at least 1M)")
       ->type_name("SIZE");
   command.add_option("--max-size", raw.max_size,
                      "Cap the bundle file at SIZE (e.g. 500MiB): the lowest-priority items are left out first")
       ->type_name("SIZE");
   command.add_flag("--no-space-check", raw.no_space_check,
                    "Write even when the output's free space looks too small for the estimated bundle");
+  command.add_flag("--overwrite", raw.overwrite,
+                   "Replace the bundle -o FILE names when it exists (its parts, .gpg and .sha256 too)");
+  command.add_flag("--show-config", raw.show_config,
+                   "Print the settings this command line would use, and where each came from; collect nothing");
   command.add_flag("--json", raw.json, "Print one JSON object with the result on stdout; all else goes to stderr");
   command.add_option("--timeout", raw.timeout, "Deadline for the whole run")->type_name("DURATION")->capture_default_str();
   command.add_option("-j,--jobs", raw.jobs, "Collectors run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
@@ -191,6 +195,16 @@ Result<RescrubOptions> to_rescrub_options(const RawOptions& raw) {
   return options;
 }
 
+
+void refuse_empty_values(CLI::App& app) {
+  static const CLI::Validator k_not_empty(
+      [](std::string& value) { return value.empty() ? std::string("must not be empty") : std::string(); }, "",
+      "NOT_EMPTY");
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_type_size() > 0 && option->get_expected_min() > 0) option->check(k_not_empty);
+  }
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) refuse_empty_values(*command);
+}
 
 std::string default_state_dir() {
   if (geteuid() == 0) return "/var/lib/vmsupport";
@@ -268,12 +282,14 @@ Result<CollectOptions> to_collect_options(const RawOptions& raw) {
   options.case_info = std::move(*case_info);
   if (!raw.split.empty()) {
     auto split = parse_size(raw.split);
-    if (!split || *split == 0) return fail("--split: ", split ? "must be positive" : split.error().message);
-    if (raw.output == "-") return fail("--split: cannot split standard output (-o -); write to a file or directory");
-    if (!raw.encrypt_to.empty()) {
-      return fail("--split: cannot be combined with --encrypt-to; split the .gpg afterwards: split -b SIZE -a 3 --numeric-suffixes=1 NAME.gpg NAME.gpg.part-");
+    if (!split) return fail("--split: ", split.error().message);
+    if (*split < k_least_split_bytes) {
+      return fail("--split: at least ", format_size(k_least_split_bytes),
+                  " (smaller parts make thousands of files to attach)");
     }
-    options.split_bytes = *split;
+    if (raw.output == "-") return fail("--split: cannot split standard output (-o -); write to a file or directory");
+    // gpg writes one file: with --encrypt-to the .gpg is cut into parts afterwards.
+    (raw.encrypt_to.empty() ? options.split_bytes : options.split_encrypted_bytes) = *split;
   }
   if (!raw.max_size.empty()) {
     auto max_size = parse_size(raw.max_size);

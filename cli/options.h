@@ -27,6 +27,8 @@ struct RawOptions {
   std::string split;          // --split SIZE
   std::string max_size;       // --max-size SIZE
   bool no_space_check = false;  // --no-space-check
+  bool overwrite = false;     // --overwrite: replace an existing -o FILE
+  bool show_config = false;   // collect --show-config: print the effective settings, collect nothing
   bool json = false;          // --json: one JSON object on stdout
   std::string config_path;    // --config FILE
   SiteConfig config;          // the site's defaults, as read (upload keys for `upload`)
@@ -108,6 +110,12 @@ Result<LockOptions> to_lock_options(const RawOptions& raw, const std::string& st
 
 // Adds --wait-lock (collect, scrub, baseline: the commands that write the state directory).
 void add_wait_lock_option(CLI::App& command, RawOptions& raw);
+
+// Makes every option of `app` and its subcommands that takes a value refuse
+// an empty one ("--case ''", an unset $CASE in a script): "--case: must not
+// be empty", exit 2, rather than an option silently not given. Options whose
+// value is optional (--wait-lock, list --config) are left alone.
+void refuse_empty_values(CLI::App& app);
 
 // The default state directory: /var/lib/vmsupport as root, else the XDG state dir.
 std::string default_state_dir();

@@ -63,7 +63,11 @@ std::string next_step(const CollectSummary& s, const CaseInfo& case_info) {
   if (s.bundle.path == "-") return "attach the file you redirected standard output to, to " + target + ".";
   if (s.bundle.parts.empty()) return "attach " + s.bundle.path + " to " + target + ".";
   const std::string name = s.bundle.path.substr(s.bundle.path.rfind('/') + 1);
-  return "attach the " + std::to_string(s.bundle.parts.size()) + " parts " + name + ".part-* and " + name +
+  if (s.bundle.parts.size() == 1) {
+    const std::string part = s.bundle.parts.front().path.substr(s.bundle.parts.front().path.rfind('/') + 1);
+    return "attach " + part + " and " + name + ".sha256 to " + target + " (the whole bundle in 1 part).";
+  }
+  return "attach the " + counted(s.bundle.parts.size(), "part") + " " + name + ".part-* and " + name +
          ".sha256 to " + target + " (joined with: cat " + name + ".part-* > " + name + ").";
 }
 
@@ -73,7 +77,7 @@ std::string render_collect_summary(const CollectSummary& s, const CaseInfo& case
   std::ostringstream out;
   out << "\nBundle:     " << (s.bundle.path == "-" ? "written to standard output" : s.bundle.path) << " ("
       << format_size(s.bundle.size)
-      << (s.bundle.parts.empty() ? ")" : ", written as " + std::to_string(s.bundle.parts.size()) + " parts)") << "\n";
+      << (s.bundle.parts.empty() ? ")" : ", written as " + counted(s.bundle.parts.size(), "part") + ")") << "\n";
   std::vector<std::string> parts;
   for (const BundlePart& part : s.bundle.parts) parts.push_back(part.path + " (" + format_size(part.size) + ")");
   list_some(out, "Parts:", parts, 5);

@@ -36,8 +36,9 @@ UploadRaw g_raw;
 const char* k_upload_footer = R"(
 The bundle is checked as `vmsupport verify` checks it before anything is sent, and refused
 (exit 1) when verify rejects it, unless --force. An encrypted bundle (NAME.gpg) cannot be
-read: its NAME.gpg.sha256 is compared instead. A bundle written in parts (collect --split)
-is sent part by part, in order: give NAME or NAME.part-001. NAME.sha256 is sent last.
+read: its NAME.gpg.sha256 is compared instead. A bundle written in parts (collect --split,
+also NAME.gpg.part-001 ... with --encrypt-to) is sent part by part, in order: give NAME or
+NAME.part-001. NAME.sha256 is sent last.
 The URL may hold {case} (the --case id) and {file} (each file's name, URL-encoded); with
 PUT and several files it must hold {file} or end with '/' (the file name is appended).
 Connection failures, timeouts and HTTP 408, 429 and 5xx are retried with back-off
@@ -54,7 +55,7 @@ Examples:
 Exit codes:
   0  every file uploaded
   1  the bundle failed verification (refused; nothing sent)
-  2  usage error, no such bundle, or a build without upload support
+  2  usage error, no such file (nor its parts), or a build without upload support
   4  the upload failed: the server answered with an error, or the network failed
 )";
 
@@ -106,6 +107,16 @@ Result<UploadOptions> to_upload_options(const UploadRaw& raw, const UploadConfig
   return options;
 }
 
+// The word for upload's exit code in --json "status".
+const char* upload_status(int exit_code) {
+  switch (exit_code) {
+    case k_upload_done: return "uploaded";
+    case k_upload_refused: return "refused";
+    case k_upload_usage: return "usage_error";
+    default: return "failed";
+  }
+}
+
 nlohmann::ordered_json to_json(const UploadSummary& summary, const std::string& bundle) {
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   std::uint64_t bytes = 0;
@@ -121,14 +132,15 @@ nlohmann::ordered_json to_json(const UploadSummary& summary, const std::string& 
   const UploadedFile* main = summary.files.empty() ? nullptr
                              : summary.exit_code == k_upload_failed ? &summary.files.back()
                                                                     : &summary.files.front();
-  nlohmann::ordered_json out{{"bundle", bundle}, {"url", summary.url}, {"files", files}, {"bytes", bytes},
+  nlohmann::ordered_json out{{"format_version", 1}, {"command", "upload"}, {"status", upload_status(summary.exit_code)},
+                             {"bundle", bundle}, {"url", summary.url}, {"files", files}, {"bytes", bytes},
                              {"http_status", main ? main->http_status : 0},
                              {"response", main ? main->response : ""}, {"attempts", attempts},
                              {"checks", summary.checks}, {"problems", summary.problems},
                              {"exit_code", summary.exit_code}};
   if (summary.error) {
     out["error"] = summary.error->message;
-    out["hint"] = summary.error->hint;
+    out["hint"] = summary.error->hint.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(summary.error->hint);
   }
   return out;
 }
@@ -173,7 +185,7 @@ CLI::App* add_upload_command(CLI::App& app) {
 
 int run_upload(const UploadConfig& site) {
   const UploadRaw& raw = g_raw;
-  RunLog log(raw.verbosity, false, isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr);
+  RunLog log(raw.verbosity, false, colour_allowed());
   UploadSummary summary;
   if (auto options = to_upload_options(raw, site); !options) {
     summary.exit_code = k_upload_usage;

@@ -58,12 +58,32 @@ std::vector<std::string> bundle_files(const std::string& path) {
   struct stat st {};
   if (joined == path && ::stat(path.c_str(), &st) == 0) return {path};
   std::vector<std::string> parts;
+  // Three digits, or as many as past 999 parts (part_width): found from the first part.
+  std::size_t width = 3;
+  while (width < 9 && ::stat(part_path(joined, 1, width).c_str(), &st) != 0) ++width;
   for (std::size_t n = 1;; ++n) {
-    std::string part = part_path(joined, n);
+    std::string part = part_path(joined, n, width);
     if (::stat(part.c_str(), &st) != 0) break;
     parts.push_back(std::move(part));
   }
   return parts.empty() ? std::vector<std::string>{path} : parts;
+}
+
+Result<void> check_bundle_exists(const std::string& path) {
+  const std::vector<std::string> files = bundle_files(path);
+  for (const std::string& file : files) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) {
+      const int error = errno;
+      if (error != ENOENT) return fail_errno(error, file, ": ", errno_text(error));
+      auto missing = fail_errno(ENOENT, file, ": no such file");
+      if (file != path) missing.error().hint = "the bundle's parts must be numbered from 001 without a gap";
+      return missing;
+    }
+    if (S_ISDIR(st.st_mode)) return fail(file, ": is a directory, not a bundle file");
+    if (::access(file.c_str(), R_OK) != 0) return fail_errno(errno, file, ": ", errno_text(errno));
+  }
+  return {};
 }
 
 namespace {
@@ -120,6 +140,7 @@ int open_bundle_files(archive* a, const std::vector<std::string>& files) {
 }
 
 Result<std::unique_ptr<ArchiveReader>> ArchiveReader::open(const std::string& path) {
+  if (auto there = check_bundle_exists(path); !there) return std::unexpected(there.error());
   archive* a = archive_read_new();
   archive_read_support_filter_all(a);
   archive_read_support_format_tar(a);

@@ -39,6 +39,12 @@ std::string joined_bundle_path(const std::string& path);
 // `path` is NAME and only its parts exist, or when `path` is one of them.
 std::vector<std::string> bundle_files(const std::string& path);
 
+// Succeeds when the bundle `path` is there to read: the file, or (for NAME
+// or NAME.part-NNN) its parts. Fails with "PATH: no such file" (what verify,
+// scrub, inspect and upload all say), "PATH: is a directory", or the errno
+// text ("PATH: Permission denied"), with a hint when a close name exists.
+Result<void> check_bundle_exists(const std::string& path);
+
 // Opens `files` on the libarchive handle `a` as one stream, in order.
 // Returns libarchive's status (ARCHIVE_OK on success).
 int open_bundle_files(archive* a, const std::vector<std::string>& files);

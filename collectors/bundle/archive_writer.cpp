@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -168,11 +169,14 @@ void fsync_directory(const std::string& file) {
 
 }  // namespace
 
-std::string part_path(const std::string& bundle_path, std::size_t number) {
+std::string part_path(const std::string& bundle_path, std::size_t number, std::size_t width) {
   std::string digits = std::to_string(number);
-  if (digits.size() < 3) digits.insert(0, 3 - digits.size(), '0');
+  width = std::max<std::size_t>(width, 3);
+  if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
   return bundle_path + ".part-" + digits;
 }
+
+std::size_t part_width(std::size_t count) { return std::max<std::size_t>(3, std::to_string(count).size()); }
 
 const char* compression_extension(Compression compression) {
   switch (compression) {
@@ -297,7 +301,12 @@ Result<CommittedBundle> ArchiveWriter::commit_parts(CommittedBundle bundle) {
   State& state = *m_state;
   const auto file_name = [](const std::string& path) { return std::filesystem::path(path).filename().string(); };
   std::string lines = sha256_line(bundle.sha256, file_name(state.final_path));
-  for (State::Part& part : state.parts) {
+  // Past 999 parts every name gets the same number of digits (part-0001 ...).
+  const std::size_t width = part_width(state.parts.size());
+  interrupt::set_part_width(state.interrupt_handle, width);
+  for (std::size_t n = 0; n < state.parts.size(); ++n) {
+    State::Part& part = state.parts[n];
+    part.final_path = part_path(state.final_path, n + 1, width);
     if (std::rename(part.partial_path.c_str(), part.final_path.c_str()) != 0) {
       return fail_errno(errno, "cannot rename ", part.partial_path, ": ", errno_text(errno));
     }

@@ -29,8 +29,16 @@ struct BundlePart {
   std::string sha256;
 };
 
-// "NAME.part-001" for number 1: three digits, from 001 (more digits past 999).
-std::string part_path(const std::string& bundle_path, std::size_t number);
+// "NAME.part-001" for number 1: `width` digits (at least three), from 001.
+std::string part_path(const std::string& bundle_path, std::size_t number, std::size_t width = 3);
+
+// The digits every part's number is written with when there are `count`
+// parts: three, or more past 999, so that all have the same width and
+// `cat NAME.part-*` joins them in order.
+std::size_t part_width(std::size_t count);
+
+// The smallest --split size: parts of less make thousands of files to attach.
+inline constexpr std::uint64_t k_least_split_bytes = 1 << 20;
 
 struct CommittedBundle {
   std::string path;         // final path, or "-" for stdout; a split bundle's joined name
@@ -72,8 +80,9 @@ class ArchiveWriter {
   // is exact: what is written and buffered. Fails on a write error.
   Result<void> settle();
   // Finishes the archive, fsyncs, renames NAME.partial to NAME, writes NAME.sha256.
-  // Split: renames every part, and NAME.sha256 lists NAME (the joined stream)
-  // and then each part, in sha256sum's format.
+  // Split: renames every part (NAME.part-NNN.partial, numbered as they came,
+  // to NAME.part-NNN with part_width() digits), and NAME.sha256 lists NAME
+  // (the joined stream) and then each part, in sha256sum's format.
   Result<CommittedBundle> commit();
   // Stops and removes NAME.partial. Safe to call more than once.
   void abort();

@@ -113,6 +113,7 @@ void add_leak_problems(const std::vector<LeakFinding>& findings, const nlohmann:
 }  // namespace
 
 Result<VerifyReport> verify_bundle(const std::string& path, const VerifyOptions& options) {
+  if (auto there = check_bundle_exists(path); !there) return std::unexpected(there.error());
   return verify_bundle_parts(joined_bundle_path(path), bundle_files(path), options);
 }
 

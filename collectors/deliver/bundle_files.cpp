@@ -39,7 +39,11 @@ Result<std::vector<std::string>> list_parts(const std::string& whole_path) {
     if (!parts.emplace(number, path).second) return fail(path, ": two parts numbered ", number);
   }
   if (error) return fail("cannot list ", dir.string(), ": ", error.message());
-  if (parts.empty()) return fail(whole_path, ": no such bundle, and no parts ", whole_name, ".part-001 ...");
+  if (parts.empty()) {
+    auto missing = fail(whole_path, ": no such file");
+    missing.error().hint = "there are no parts " + whole_name + ".part-001 ... either";
+    return missing;
+  }
   std::vector<std::string> ordered;
   for (const auto& [number, path] : parts) {
     if (number != ordered.size() + 1) {

@@ -41,6 +41,7 @@ struct HttpFileResponse {
   std::uint64_t body_bytes = 0;     // the whole body's size
   std::uint64_t bytes_sent = 0;     // request body bytes sent
   std::chrono::seconds retry_after{0};  // the server's Retry-After, when given
+  std::string location;       // a 3xx answer's Location (redirects are not followed), "" when none
 };
 
 inline constexpr std::size_t k_max_response_body = 64 << 10;

@@ -162,6 +162,10 @@ HttpFileResponse send_file(const HttpFileRequest& request) {
   curl_off_t retry_after = 0;
   curl_easy_getinfo(curl.get(), CURLINFO_RETRY_AFTER, &retry_after);
   response.retry_after = std::chrono::seconds(retry_after);
+  const char* location = nullptr;  // where a 3xx points (redirects are not followed)
+  if (curl_easy_getinfo(curl.get(), CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
+    response.location = location;
+  }
   return response;
 }
 

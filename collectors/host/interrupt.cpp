@@ -23,6 +23,7 @@ enum BundleState : int { k_free = 0, k_claimed = 1, k_live = 2, k_committing = 3
 struct BundleSlot {
   std::atomic<int> state{k_free};
   std::atomic<std::size_t> parts{0};
+  std::atomic<std::size_t> part_width{3};  // digits of the parts' final names
   char path[k_path_max] = {};
 };
 
@@ -48,11 +49,11 @@ void unlink_with(const char* path, const char* suffix) noexcept {
   if (append(name, used, path) && append(name, used, suffix)) ::unlink(name);
 }
 
-// NAME.part-NNN + suffix for part `number` (three digits at least, as part_path does).
-void unlink_part(const char* path, std::size_t number, const char* suffix) noexcept {
+// NAME.part-NNN + suffix for part `number` (`width` digits at least, as part_path does).
+void unlink_part(const char* path, std::size_t number, const char* suffix, std::size_t width = 3) noexcept {
   char digits[24];
   std::size_t count = 0;
-  for (std::size_t n = number; n > 0 || count < 3; n /= 10) digits[count++] = static_cast<char>('0' + n % 10);
+  for (std::size_t n = number; (n > 0 || count < width) && count < sizeof digits; n /= 10) digits[count++] = static_cast<char>('0' + n % 10);
   char part[40] = ".part-";
   std::size_t used = 6;
   while (count > 0) part[used++] = digits[--count];
@@ -72,7 +73,7 @@ void remove_files(const BundleSlot& slot) noexcept {
   if (state != k_committing) return;
   unlink_with(slot.path, "");
   unlink_with(slot.path, ".sha256");
-  for (std::size_t n = 1; n <= parts; ++n) unlink_part(slot.path, n, "");
+  for (std::size_t n = 1; n <= parts; ++n) unlink_part(slot.path, n, "", slot.part_width.load());
 }
 
 }  // namespace
@@ -114,10 +115,15 @@ int add_bundle(const std::string& final_path) noexcept {
     if (!g_bundles[i].state.compare_exchange_strong(free, k_claimed)) continue;
     std::memcpy(g_bundles[i].path, final_path.c_str(), final_path.size() + 1);
     g_bundles[i].parts.store(0);
+    g_bundles[i].part_width.store(3);
     g_bundles[i].state.store(k_live);
     return static_cast<int>(i);
   }
   return -1;
+}
+
+void set_part_width(int handle, std::size_t width) noexcept {
+  if (handle >= 0) g_bundles[handle].part_width.store(width);
 }
 
 void set_parts(int handle, std::size_t parts) noexcept {

@@ -33,6 +33,8 @@ void remove_group(pid_t group) noexcept;
 int add_bundle(const std::string& final_path) noexcept;
 // The split bundle now has `parts` parts.
 void set_parts(int handle, std::size_t parts) noexcept;
+// The parts are renamed to names of `width` digits (part_width(): past 999 parts).
+void set_part_width(int handle, std::size_t width) noexcept;
 // The bundle is being renamed into place: from now on stop_at_once removes
 // NAME (and NAME.sha256, parts) too, as the run never said it was written.
 void set_committing(int handle) noexcept;

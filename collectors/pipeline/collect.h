@@ -34,6 +34,9 @@ struct CollectOptions {
   Compression compression = Compression::gzip;
   CaseInfo case_info;                         // --case, --severity, --description, --contact
   std::uint64_t split_bytes = 0;              // --split: parts of at most this size; 0 = one file
+  // --split with --encrypt-to: the bundle is written whole, and the caller cuts
+  // the encrypted NAME.gpg into parts of this size (bundle/split_file.h); 0 = not.
+  std::uint64_t split_encrypted_bytes = 0;
   std::uint64_t max_size = 0;                 // --max-size: the bundle file's cap; 0 = none
   std::string max_size_text;                  // "--max-size 500MiB", for reasons in manifest.json
   bool space_check = true;                    // false with --no-space-check

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -39,6 +40,28 @@ std::uint64_t task_bytes(const Task& task) {
 std::string directory_of(const std::string& bundle_path) {
   const std::string parent = std::filesystem::path(bundle_path).parent_path().string();
   return parent.empty() ? "." : parent;
+}
+
+// A file system that reports no blocks (/proc, /sys, some FUSE mounts) says
+// nothing of its room: a file made and removed there says whether it takes files.
+Result<void> check_writable(const std::string& directory, const struct statvfs& vfs) {
+  int code = 0;
+  if (vfs.f_blocks == 0) {
+    std::string probe = directory + "/.vmsupport-probe-XXXXXX";
+    const int fd = ::mkstemp(probe.data());
+    if (fd < 0) code = errno;
+    else {
+      ::close(fd);
+      ::unlink(probe.c_str());
+    }
+  } else if (::access(directory.c_str(), W_OK) != 0) {
+    code = errno;
+  }
+  if (code == 0) return {};
+  auto error = fail_errno(code, "output not writable: ", directory, ": ",
+                          vfs.f_blocks == 0 ? "a virtual file system (like /proc) that takes no files" : errno_text(code));
+  error.error().hint = "give a directory on a disk with -o (e.g. -o /var/tmp/), or stream the bundle with -o -";
+  return error;
 }
 
 std::string largest_groups(const Plan& plan) {
@@ -78,6 +101,8 @@ Result<void> check_free_space(const Plan& plan, const std::string& bundle_path, 
     spdlog::info("free space of {} unknown: {}", directory, errno_text(errno));
     return {};
   }
+  // "not writable" says what is wrong with /proc, /sys or a read-only mount, not "no space".
+  if (auto ok = check_writable(directory, vfs); !ok || vfs.f_blocks == 0) return ok;
   const std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
   const std::uint64_t needed = needed_bytes(plan, compression, max_size);
   spdlog::info("free space in {}: {}, the bundle needs about {}", directory, format_size(free_bytes),

@@ -26,7 +26,8 @@ std::vector<std::pair<std::string, std::uint64_t>> group_sizes(const Plan& plan)
 
 // Succeeds when the file system holding `bundle_path` (a file path; "-" is
 // never checked) has room for needed_bytes(); fails with how much is needed,
-// how much is free, and what to do instead. A directory that cannot be
+// how much is free, and what to do instead; fails "output not writable" when
+// the directory is a virtual file system (/proc, /sys) or not writable. A directory that cannot be
 // examined is not refused here (opening the bundle will say what is wrong).
 Result<void> check_free_space(const Plan& plan, const std::string& bundle_path, Compression compression,
                               std::uint64_t max_size);

@@ -86,6 +86,16 @@ std::vector<std::string> check_archive(const BundleFiles& files, std::vector<std
   return report->problems;
 }
 
+// "HTTP 500"; a redirect, which is never followed (a PUT body and its token
+// header are not sent on to another place), says so and where it points.
+std::string http_failure(const HttpFileResponse& response) {
+  std::string text = "HTTP " + std::to_string(response.status);
+  if (response.status < 300 || response.status >= 400) return text;
+  text += ": a redirect, not followed";
+  if (!response.location.empty()) text += " (Location: " + redact_url(response.location) + ")";
+  return text;
+}
+
 // Sends one file, again after a back-off while the failure is transient.
 UploadedFile send_with_retries(const UploadOptions& options, const Outgoing& out) {
   UploadedFile result{out.name, redact_url(out.url), file_size(out.path), 0, 0, "", false, "", false};
@@ -105,7 +115,7 @@ UploadedFile send_with_retries(const UploadOptions& options, const Outgoing& out
       result.error.clear();
       return result;
     }
-    result.error = response.transferred ? "HTTP " + std::to_string(response.status) : response.error;
+    result.error = !response.transferred ? response.error : http_failure(response);
     if (!is_transient(response) || attempt > options.retries) return result;
     const auto delay = backoff_delay(options.retry_delay, attempt, response.retry_after);
     spdlog::warn("{} to {}: {}; retrying in {} (attempt {} of {})", out.name, result.url, result.error,
@@ -132,6 +142,9 @@ std::string failure_hint(const UploadedFile& file) {
     return "give the server's CA with --ca-cert FILE (or, on a trusted network, --insecure)";
   }
   if (file.http_status == 401 || file.http_status == 403) return "check the token in --header";
+  if (file.http_status >= 300 && file.http_status < 400) {
+    return "give the URL the server redirects to with --url (vmsupport does not follow redirects)";
+  }
   return "";
 }
 
@@ -161,7 +174,9 @@ UploadSummary upload(const UploadOptions& options) {
     return failed(summary, k_upload_refused,
                   {options.bundle + ": refused: verification found " + counted(summary.problems.size(), "problem") +
                        "; nothing was sent",
-                   "see `vmsupport verify " + files->path + "`; --force uploads it anyway", 0});
+                   files->encrypted ? "compare it yourself: sha256sum -c " + files->path + ".sha256; --force uploads it anyway"
+                                    : "see `vmsupport verify " + files->path + "`; --force uploads it anyway",
+                   0});
   }
   for (const std::string& problem : summary.problems) spdlog::warn("uploading anyway (--force): {}", problem);
   // 5. Send each file in order; stop at the first that fails.

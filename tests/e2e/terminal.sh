@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end, on a real terminal (script(1) from bsdutils gives the run a pty):
 # the progress line is drawn on stderr and erased, colours appear only on a
-# terminal and never with NO_COLOR, and neither progress nor colour shows when
+# terminal and never with a non-empty NO_COLOR, and neither progress nor colour shows when
 # stderr is a file or with -q / --json. Usage: terminal.sh VMSUPPORT_BINARY SOURCE_DIR
 set -uo pipefail
 bin=$1
@@ -34,6 +34,9 @@ on_tty nocolor "NO_COLOR=1 TERM=xterm"
 check "NO_COLOR: no colour" bash -c "! grep -aq '${esc}\[3[0-9]m' '$work/nocolor'"
 check "NO_COLOR: status still in words" grep -aqE "Status:     (complete|partial)" "$work/nocolor"
 check "NO_COLOR: progress still drawn" grep -aq "${esc}\[K" "$work/nocolor"
+# An empty NO_COLOR is as if it were not set (no-color.org): colour stays.
+on_tty emptycolor "NO_COLOR= TERM=xterm"
+check "NO_COLOR empty: colour as without it" grep -aqE "${esc}\[3[23]m(complete|partial)${esc}\[0m" "$work/emptycolor"
 
 # 3. -q and --json on a terminal: no progress, no colour.
 on_tty quiet "TERM=xterm" -q

@@ -21,6 +21,25 @@ std::set<std::string> keys_of(const nlohmann::json& object) {
   return keys;
 }
 
+// The ESXi fixture copied to `work`/root with a log of random base64 text,
+// which compresses badly: a bundle of about 4 MiB, for --split 1M.
+std::string big_root(const fs::path& work) {
+  const fs::path root = work / "root";
+  copy_fixture("esxi", root);
+  static const char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string text;
+  std::uint32_t x = 2463534242u;
+  while (text.size() < (5u << 20)) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    text += k_alphabet[x % 64];
+    if (text.size() % 77 == 76) text += '\n';
+  }
+  write_file(root / "var/run/log/noise.log", text);
+  return root.string();
+}
+
 nlohmann::json parse_one_object(const std::string& out) {
   INFO("stdout: " << out);
   REQUIRE(std::count(out.begin(), out.end(), '\n') == 1);
@@ -80,8 +99,16 @@ TEST_CASE("bad case options exit 2 naming the option") {
                         Case{{"--severity", "5"}, "--severity: '5' is not a severity: 1 (production down)"},
                         Case{{"--severity", "high"}, "--severity: 'high'"},
                         Case{{"--split", "lots"}, "--split: 'lots' is not a size"},
-                        Case{{"--split", "0"}, "--split: must be positive"},
-                        Case{{"--split", "1G", "-o", "-"}, "--split: cannot split standard output"}}) {
+                        Case{{"--split", "0"}, "--split: at least 1.0 MiB"},
+                        Case{{"--split", "1"}, "--split: at least 1.0 MiB (smaller parts make thousands of files"},
+                        Case{{"--split", "1G", "-o", "-"}, "--split: cannot split standard output"},
+                        // An unset $CASE in a script: refused, not an unlabelled bundle.
+                        Case{{"--case", ""}, "--case: must not be empty"},
+                        Case{{"--severity", ""}, "--severity: must not be empty"},
+                        Case{{"--description", ""}, "--description: must not be empty"},
+                        Case{{"--contact", ""}, "--contact: must not be empty"},
+                        Case{{"--encrypt-to", ""}, "--encrypt-to: must not be empty"},
+                        Case{{"-o", ""}, "--output: must not be empty"}}) {
     std::vector<std::string> args{"collect", "--root", k_esxi};
     args.insert(args.end(), c.args.begin(), c.args.end());
     const RunResult r = run(args, "");
@@ -178,8 +205,10 @@ TEST_CASE("--json failures print one object with exit_code and error") {
 
 TEST_CASE("--split writes parts that sha256sum checks, cat joins and verify reads") {
   TempDir work;
-  const std::string out = work.path().string() + "/";
-  const RunResult r = run({"collect", "--root", k_esxi, "-o", out, "--split", "8k", "--json", "--case", "77"});
+  const std::string root = big_root(work.path());
+  fs::create_directories(work.path() / "out");
+  const std::string out = (work.path() / "out").string() + "/";
+  const RunResult r = run({"collect", "--root", root, "-o", out, "--split", "1M", "--json", "--case", "77"});
   REQUIRE(r.exit_code <= 1);
   const auto doc = parse_one_object(r.out);
   const std::string whole = doc["path"];
@@ -191,14 +220,15 @@ TEST_CASE("--split writes parts that sha256sum checks, cat joins and verify read
     char suffix[16];
     std::snprintf(suffix, sizeof suffix, ".part-%03zu", i + 1);
     CHECK(part["path"] == whole + suffix);
-    CHECK(fs::file_size(part["path"].get<std::string>()) <= 8192);
+    CHECK(fs::file_size(part["path"].get<std::string>()) <= (1u << 20));
     joined += read_file(part["path"].get<std::string>());
   }
   CHECK(joined.size() == doc["size"].get<std::size_t>());
   CHECK(vmsupport::sha256_hex(joined) == doc["sha256"].get<std::string>());
-  CHECK(find_one(work.path(), ".partial").empty());
+  CHECK(find_one(work.path() / "out", ".partial").empty());
+  CHECK(r.err.find("written as " + std::to_string(doc["parts"].size()) + " parts)") != std::string::npos);
   // sha256sum checks each part before joining, and the whole after.
-  const std::string cd = "cd " + quote(work.path().string()) + " && ";
+  const std::string cd = "cd " + quote((work.path() / "out").string()) + " && ";
   const std::string sums = fs::path(whole).filename().string() + ".sha256";
   CHECK(std::system((cd + "sha256sum --quiet -c --ignore-missing " + sums + " >/dev/null").c_str()) == 0);
   CHECK(run({"verify", whole}).exit_code == 0);
@@ -218,8 +248,77 @@ TEST_CASE("--split writes parts that sha256sum checks, cat joins and verify read
   }
   CHECK(run({"verify", whole}).exit_code != 0);
   // -q prints the parts, one per line.
-  const RunResult quiet = run({"collect", "--root", k_esxi, "-o", work.path().string() + "/q.tgz", "--split", "8k", "-q"});
+  const RunResult quiet = run({"collect", "--root", root, "-o", work.path().string() + "/q.tgz", "--split", "1M", "-q"});
   CHECK(quiet.out.starts_with(work.path().string() + "/q.tgz.part-001\n" + work.path().string() + "/q.tgz.part-002\n"));
+  // One part is "1 part", and the next step names it.
+  const RunResult one = run({"collect", "--root", k_esxi, "-o", work.path().string() + "/one.tgz", "--split", "1G"});
+  CHECK(one.err.find("written as 1 part)") != std::string::npos);
+  CHECK(one.err.find("attach one.tgz.part-001 and one.tgz.sha256 to your support request") != std::string::npos);
+}
+
+TEST_CASE("--json paths are absolute when -o is relative") {
+  TempDir work;
+  const RunResult r = run({"collect", "--root", k_esxi, "-o", "rel.tgz", "--json", "-q"}, "cd " + quote(work.path().string()) + " &&");
+  REQUIRE(r.exit_code <= 1);
+  const auto doc = parse_one_object(r.out);
+  CHECK(doc["path"] == (work.path() / "rel.tgz").string());
+  CHECK(doc["sha256_file"] == (work.path() / "rel.tgz.sha256").string());
+}
+
+TEST_CASE("-o FILE that exists is refused unless --overwrite, which leaves no stale part") {
+  TempDir work;
+  const std::string root = big_root(work.path());
+  const std::string path = work.path().string() + "/b.tgz";
+  REQUIRE(run({"collect", "--root", root, "-o", path, "--split", "1M", "-q"}).exit_code <= 1);
+  REQUIRE(fs::exists(path + ".part-003"));
+  const RunResult again = run({"collect", "--root", k_esxi, "-o", path, "--split", "1M"});
+  CHECK(again.exit_code == 2);
+  CHECK(again.err.find("-o " + path + ": " + path + ".part-001 already exists") != std::string::npos);
+  CHECK(again.err.find("--overwrite") != std::string::npos);
+  // The small fixture makes one part: the earlier parts 2, 3 ... must not stay to be joined.
+  const RunResult replaced = run({"collect", "--root", k_esxi, "-o", path, "--split", "1M", "--overwrite"});
+  CHECK(replaced.exit_code <= 1);
+  CHECK(fs::exists(path + ".part-001"));
+  CHECK_FALSE(fs::exists(path + ".part-002"));
+  CHECK(run({"verify", path}).exit_code == 0);
+  const RunResult whole = run({"collect", "--root", k_esxi, "-o", path});
+  CHECK(whole.exit_code == 2);
+}
+
+TEST_CASE("a bundle that is not there is 'no such file' for verify, scrub and upload") {
+  TempDir work;
+  const std::string none = (work.path() / "nope.tgz").string();
+  const RunResult verify = run({"verify", none});
+  CHECK(verify.exit_code == 3);
+  CHECK(verify.err.find("error: " + none + ": no such file") != std::string::npos);
+  const RunResult scrub = run({"scrub", none});
+  CHECK(scrub.exit_code == 2);
+  CHECK(scrub.err.find("error: " + none + ": no such file") != std::string::npos);
+  const RunResult upload = run({"upload", none, "--url", "http://127.0.0.1:9/{file}"});
+  CHECK(upload.exit_code == 2);
+  CHECK(upload.err.find(none + ": no such file") != std::string::npos);
+}
+
+TEST_CASE("verify of an encrypted bundle says it needs the decrypted one") {
+  TempDir work;
+  const std::string gpg = (work.path() / "b.tgz.gpg").string();
+  write_file(gpg, "\x85\x01 not an archive");
+  const RunResult r = run({"verify", gpg, "--json"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("encrypted bundle: verify needs the decrypted " + (work.path() / "b.tgz").string() + " (gpg -d)") !=
+        std::string::npos);
+  CHECK(r.err.find("Unrecognized archive format") == std::string::npos);
+  CHECK(parse_one_object(r.out)["status"] == "usage_error");
+  const RunResult part = run({"verify", gpg + ".part-001"});
+  CHECK(part.exit_code == 2);
+  CHECK(part.err.find("cat " + gpg + ".part-* | gpg --decrypt") != std::string::npos);
+}
+
+TEST_CASE("-o on a virtual file system is 'not writable', not 'not enough free space'") {
+  const RunResult r = run({"collect", "--root", k_esxi, "-o", "/proc/"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("output not writable: /proc") != std::string::npos);
+  CHECK(r.err.find("free space") == std::string::npos);
 }
 
 TEST_CASE("verify --json reports the outcome as one object") {
@@ -265,6 +364,16 @@ TEST_CASE("the site config presets options, the command line wins, list --config
   CHECK(bad.err.find((work.path() / "bad.yaml").string() + ":2:1: unknown key 'jbos'") != std::string::npos);
   const RunResult env = run({"list", "--config"}, "VMSUPPORT_CONFIG=" + quote((work.path() / "bad.yaml").string()));
   CHECK(env.exit_code == 2);
+  // collect --show-config: the settings of that command line, nothing collected.
+  const RunResult shown = run({"collect", "--config", config.string(), "-j", "3", "--since", "1d", "--root", k_esxi,
+                               "--show-config"});
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out.find("jobs = 3  [command line]") != std::string::npos);
+  CHECK(shown.out.find("since = 1d  [command line]") != std::string::npos);
+  CHECK(shown.out.find("compress = zstd  [" + config.string() + ":3]") != std::string::npos);
+  CHECK(shown.out.find("case.contact = site desk  [" + config.string() + ":5]") != std::string::npos);
+  // Only the first run's bundle and its .sha256 are there.
+  CHECK(std::distance(fs::directory_iterator(work.path() / "site-out"), fs::directory_iterator()) == 2);
   const RunResult missing = run({"collect", "--config", (work.path() / "none.yaml").string()});
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("none.yaml: cannot read it") != std::string::npos);
@@ -284,12 +393,26 @@ TEST_CASE("list --plan ends with the estimated size, also as JSON") {
 }
 
 TEST_CASE("every command's --help has runnable examples") {
-  for (const char* command : {"collect", "list", "verify", "scrub", "unscrub", "baseline"}) {
+  for (const char* command : {"collect", "list", "verify", "scrub", "unscrub", "baseline", "upload"}) {
     const RunResult r = run({command, "--help"});
     INFO(command);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("Examples:\n  vmsupport " + std::string(command)) != std::string::npos);
   }
+  const RunResult top = run({"--help"});
+  CHECK(top.exit_code == 0);
+  CHECK(top.out.find("Examples:\n  vmsupport collect --case") != std::string::npos);
+  // collect's exit codes are collect's: 4 is upload's.
+  const RunResult collect = run({"collect", "--help"});
+  CHECK(collect.out.find("  4  ") == std::string::npos);
+  CHECK(collect.out.find("  5  another vmsupport run") != std::string::npos);
+}
+
+TEST_CASE("upload refuses an empty --case, as collect does") {
+  const RunResult r = run({"upload", "b.tgz", "--case", "", "--url", "http://127.0.0.1:9/{file}", "--json"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--case: must not be empty") != std::string::npos);
+  CHECK(parse_one_object(r.out)["command"] == "upload");
 }
 
 }  // TEST_SUITE

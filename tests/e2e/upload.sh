@@ -87,6 +87,7 @@ http {
     location /dav/ { $dav }
     location /fail/ { return 500 "disk full on the receiving side\n"; }
     location /forbidden/ { return 403 "token refused\n"; }
+    location /moved/ { return 302 http://127.0.0.1:$port/dav/elsewhere/; }
   }
   server {
     listen 127.0.0.1:$tls_port ssl;
@@ -120,12 +121,21 @@ check "PUT --json: bytes are the bundle's and its .sha256's" \
 check "PUT --json: says verify ran" grep -q '"verify: [0-9]* members' "$work/put.json"
 check "PUT: the token is printed nowhere" bash -c "! grep -q '$token' '$work/put.json' '$work/put.err'"
 
-# 2. A split bundle (parts made by split(1), as collect --split names them): sent part by part, arrives whole.
-mkdir -p "$work/split"
-split -b 40K --numeric-suffixes=1 -a 3 "$bundle" "$work/split/$name.part-"
-( cd "$work/split" && sha256sum "$bundle" | sed "s|  .*|  $name|" >"$name.sha256" && sha256sum "$name".part-* >>"$name.sha256" )
+# 2. A bundle written in parts by collect --split 1M (a root with a log of random base64, about
+#    4 MiB compressed): sent part by part, arrives whole.
+mkdir -p "$work/split" "$work/big"
+cp -a "$src/tests/fixtures/esxi/." "$work/big/"
+head -c 3500000 /dev/urandom | base64 >"$work/big/var/run/log/noise.log"
+split_bundle=$("$bin" collect --state-dir "$work/state" --root "$work/big" -o "$work/split/" --split 1M --json 2>"$work/split-collect.err" |
+  "$python" -c 'import json, sys; print(json.load(sys.stdin)["path"])')
+name=$(basename "$split_bundle")
+bundle_whole=$bundle
+bundle=$split_bundle
 nparts=$(ls "$work/split/$name".part-* | wc -l)
-check "split made several parts ($nparts)" test "$nparts" -ge 3
+check "collect --split 1M made several parts ($nparts)" test "$nparts" -ge 3
+check "collect --split: no whole file beside the parts" test ! -e "$split_bundle"
+cat "$work/split/$name".part-* >"$work/split-joined.tgz"
+bundle=$work/split-joined.tgz
 "$bin" upload "$work/split/$name.part-001" --url "http://127.0.0.1:$port/dav/split/{file}" --json \
   >"$work/split.json" 2>"$work/split.err"
 code=$?
@@ -134,6 +144,8 @@ check "split: every part and the .sha256 were sent, in order" \
   test "$(json_field "$work/split.json" '" ".join(f["file"] for f in j["files"])')" = \
   "$(cd "$work/split" && echo $(ls "$name".part-* | sort) "$name.sha256")"
 check "split: the parts joined equal the bundle" bash -c "cat '$work/www/dav/split/$name'.part-* | cmp - '$bundle'"
+check "split: the received .sha256 checks the received parts and, joined, the whole" \
+  bash -c "cd '$work/www/dav/split' && sha256sum --quiet -c --ignore-missing '$name.sha256' && cat '$name'.part-* >'$name' && sha256sum --quiet -c '$name.sha256'"
 check "split: verify read the archive through its parts" grep -q '"verify: [0-9]* members, [0-9]* checksums compared, .sha256 compared' "$work/split.json"
 cp "$work/split/$name.part-002" "$work/part2.keep"
 printf 'X' | dd of="$work/split/$name.part-002" bs=1 seek=100 conv=notrunc 2>/dev/null
@@ -143,6 +155,8 @@ check "split: a damaged part is refused with exit 1 (got $code)" test "$code" -e
 check "split: the refusal names the part" grep -q "part-002: does not match" "$work/split-bad.err"
 check "split: nothing was sent" test ! -e "$work/www/dav/split2"
 cp "$work/part2.keep" "$work/split/$name.part-002"
+bundle=$bundle_whole
+name=$(basename "$bundle")
 
 # 3. Server errors: 500 is retried then fails with exit 4; 403 fails at once.
 "$bin" upload "$bundle" --url "http://127.0.0.1:$port/fail/{file}" --header "Authorization: Bearer $token" \
@@ -162,6 +176,15 @@ code=$?
 check "403: exit 4 at once, one attempt (got $code)" \
   test "$code $(json_field "$work/403.json" 'j["attempts"]')" = "4 1"
 check "403: the answer body is in --json" grep -q '"response": "token refused' "$work/403.json"
+check "--json: format_version, command and status as collect's; a hint that is not there is null" \
+  test "$(json_field "$work/500.json" 'j["format_version"], j["command"], j["status"], j["hint"]')" = "1 upload failed None"
+check "--json: status uploaded" test "$(json_field "$work/put.json" 'j["status"]')" = "uploaded"
+"$bin" upload "$bundle" --url "http://127.0.0.1:$port/moved/{file}" --retry-delay 10ms 2>"$work/302.err"
+code=$?
+check "302: exit 4 at once (got $code)" test "$code" -eq 4
+check "302: not followed, and where it points is said" \
+  grep -q "after 1 attempt: HTTP 302: a redirect, not followed (Location: http://127.0.0.1:$port/dav/elsewhere/)" "$work/302.err"
+check "302: nothing arrived where it points" test ! -e "$work/www/dav/elsewhere"
 closed=$(free_port)
 "$bin" upload "$bundle" --url "http://127.0.0.1:$closed/{file}" --retries 1 --retry-delay 10ms 2>"$work/closed.err"
 code=$?
@@ -232,7 +255,7 @@ check "... with the hint {file}" grep -q "put {file} in the URL" "$work/u1.err"
 check "{case} without --case: exit 2" test $? -eq 2
 "$bin" upload "$work/none.tgz" --url "http://127.0.0.1:$port/dav/{file}" 2>"$work/u3.err"
 code=$?
-check "no such bundle: exit 2 (got $code), named" bash -c "test $code -eq 2 && grep -q 'none.tgz: no such bundle' '$work/u3.err'"
+check "no such bundle: exit 2 (got $code), no such file" bash -c "test $code -eq 2 && grep -q 'none.tgz: no such file' '$work/u3.err'"
 "$bin" upload "$bundle" --url "http://127.0.0.1:$port/dav/{file}" --header "Authorization Bearer $token" 2>"$work/u4.err"
 code=$?
 check "a header without ':': exit 2 (got $code), value not printed" \
@@ -286,6 +309,30 @@ else
   scrubbed=$("$bin" scrub "$raw" --state-dir "$work/state" --encrypt-to "$work/vendor.asc" -o "$work/enc5/" -q 2>"$work/enc5.err")
   code=$?
   check "scrub --encrypt-to: exit 0 (got $code), a .gpg" bash -c "test $code -eq 0 && [[ '$scrubbed' == *-scrubbed.tgz.gpg ]] && test -s '$scrubbed'"
+  # --encrypt-to with --split: NAME.tgz.gpg.part-NNN and one .sha256; upload sends them; joined, they decrypt.
+  mkdir -p "$work/enc-split"
+  "$bin" collect --state-dir "$work/state" --root "$work/big" -o "$work/enc-split/" --encrypt-to "$work/vendor.asc" \
+    --split 1M -q >"$work/enc-split.out" 2>"$work/enc-split.err"
+  code=$?
+  gname=$(basename "$(head -1 "$work/enc-split.out")" .part-001)
+  check "encrypt + split: exit 0 (got $code), parts of the .gpg" bash -c "test $code -eq 0 && [[ '$gname' == *.tgz.gpg ]]"
+  check "encrypt + split: only the parts and the .sha256 are left" \
+    test "$(ls "$work/enc-split" | grep -cv "^$gname.part-[0-9][0-9][0-9]$")" -eq 1
+  check "encrypt + split: the .sha256 checks each part" \
+    bash -c "cd '$work/enc-split' && sha256sum --quiet -c --ignore-missing '$gname.sha256'"
+  "$bin" upload "$work/enc-split/$gname.part-001" --url "http://127.0.0.1:$port/dav/enc-split/{file}" --json \
+    >"$work/up-enc-split.json" 2>"$work/up-enc-split.err"
+  code=$?
+  check "encrypt + split: upload exit 0 (got $code)" test "$code" -eq 0
+  check "encrypt + split: every part and the .sha256 arrived" \
+    test "$(ls "$work/www/dav/enc-split" | wc -l)" -eq "$(ls "$work/enc-split" | wc -l)"
+  cat "$work/www/dav/enc-split/$gname".part-* | gpg --batch --quiet --decrypt --output "$work/enc-split.tgz" 2>/dev/null
+  "$bin" verify "$work/enc-split.tgz" >/dev/null 2>&1
+  check "encrypt + split: the received parts, joined and decrypted, pass verify" test $? -eq 0
+  "$bin" verify "$work/enc-split/$gname.part-001" 2>"$work/verify-gpg.err"
+  code=$?
+  check "verify of a .gpg part: exit 2 (got $code), says to decrypt it" \
+    bash -c "test $code -eq 2 && grep -q 'encrypted bundle: verify needs the decrypted' '$work/verify-gpg.err'"
   # upload of a .gpg: verify is skipped, the .sha256 checked.
   "$bin" upload "$enc" --url "http://127.0.0.1:$port/dav/enc/{file}" --json >"$work/up-enc.json" 2>"$work/up-enc.err"
   code=$?

@@ -1,9 +1,11 @@
 // Tests for split bundles (--split): the stream rotates into NAME.part-001,
 // -002 ... of at most the size asked; nothing looks complete before commit;
-// NAME.sha256 covers the whole and each part; an abort leaves nothing; and the
-// parts read back, in order, as one archive.
+// NAME.sha256 covers the whole and each part; an abort leaves nothing; the
+// parts read back, in order, as one archive; past 999 parts every name has the
+// same number of digits; and a written file (the .gpg) is cut the same way.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,6 +13,7 @@
 #include "../support/temp_tree.h"
 #include "bundle/archive_reader.h"
 #include "bundle/archive_writer.h"
+#include "bundle/split_file.h"
 #include "util/sha256.h"
 
 using namespace vmsupport;
@@ -124,6 +127,78 @@ TEST_CASE("an aborted split bundle leaves no part behind") {
   auto writer = open_split((dir.path() / "b.tgz").string(), 20 << 10);
   writer->abort();
   CHECK(std::filesystem::is_empty(dir.path()));
+}
+
+TEST_CASE("past 999 parts every part has as many digits, so that the names sort in order") {
+  CHECK(part_width(1) == 3);
+  CHECK(part_width(999) == 3);
+  CHECK(part_width(1000) == 4);
+  CHECK(part_width(123456) == 6);
+  CHECK(part_path("/x/b.tgz", 7, 4) == "/x/b.tgz.part-0007");
+  CHECK(part_path("/x/b.tgz", 7, 2) == "/x/b.tgz.part-007");
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "b.tgz").string();
+  auto committed = open_split(path, 100)->commit();
+  REQUIRE(committed);
+  REQUIRE(committed->parts.size() > 999);
+  REQUIRE(committed->parts.size() < 9999);
+  std::vector<std::string> listed;  // as `ls NAME.part-*` (and so `cat NAME.part-*`) orders them
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("b.tgz.part-")) listed.push_back(entry.path().string());
+  }
+  std::sort(listed.begin(), listed.end());
+  std::vector<std::string> in_order;
+  std::string joined;
+  for (const BundlePart& part : committed->parts) {
+    in_order.push_back(part.path);
+    joined += slurp(part.path);
+  }
+  CHECK(listed == in_order);
+  CHECK(committed->parts.front().path == path + ".part-0001");
+  CHECK(sha256_hex(joined) == committed->sha256);
+  CHECK(slurp(committed->sha256_path).find("  b.tgz.part-0999\n") != std::string::npos);
+  CHECK(bundle_files(path) == in_order);
+  CHECK(bundle_files(path + ".part-0001") == in_order);
+}
+
+TEST_CASE("a written file is cut into parts with the same .sha256 as a split bundle") {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "b.tgz.gpg").string();
+  const std::string content = noisy_text(2500, 3);
+  std::ofstream(path, std::ios::binary) << content;
+  std::ofstream(path + ".sha256") << sha256_hex(content) << "  b.tgz.gpg\n";
+  const CommittedBundle whole{path, content.size(), sha256_hex(content), path + ".sha256", {}};
+  auto split = split_committed_file(whole, 1000);
+  REQUIRE(split);
+  REQUIRE(split->parts.size() == 3);
+  CHECK(split->path == path);
+  CHECK(split->sha256 == whole.sha256);
+  CHECK_FALSE(std::filesystem::exists(path));
+  std::string sums = whole.sha256 + "  b.tgz.gpg\n";
+  std::string joined;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const BundlePart& part = split->parts[i];
+    CHECK(part.path == part_path(path, i + 1));
+    CHECK(part.size == (i < 2 ? 1000u : 500u));
+    const std::string bytes = slurp(part.path);
+    CHECK(sha256_hex(bytes) == part.sha256);
+    sums += part.sha256 + "  b.tgz.gpg.part-00" + std::to_string(i + 1) + "\n";
+    joined += bytes;
+  }
+  CHECK(joined == content);
+  CHECK(slurp(path + ".sha256") == sums);
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    CHECK_FALSE(entry.path().string().ends_with(".partial"));
+  }
+  // One part when it fits; a file that cannot be read fails and leaves no part.
+  const std::string small = (dir.path() / "s.gpg").string();
+  std::ofstream(small, std::ios::binary) << "abc";
+  auto one = split_committed_file({small, 3, sha256_hex("abc"), small + ".sha256", {}}, 1000);
+  REQUIRE(one);
+  CHECK(one->parts.size() == 1);
+  auto missing = split_committed_file({(dir.path() / "none.gpg").string(), 10, "", "", {}}, 1000);
+  CHECK_FALSE(missing);
 }
 
 TEST_CASE("standard output cannot be split") {

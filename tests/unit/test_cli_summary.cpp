@@ -54,6 +54,13 @@ TEST_CASE("the summary of a split bundle without a case") {
                   "(joined with: cat b.tgz.part-* > b.tgz).") != std::string::npos);
 }
 
+TEST_CASE("a bundle split into 1 part says '1 part' and names it") {
+  const std::string text = render_collect_summary(sample(1), {}, false);
+  CHECK(text.find("written as 1 part)") != std::string::npos);
+  CHECK(text.find("1 parts") == std::string::npos);
+  CHECK(text.find("Next:       attach b.tgz.part-001 and b.tgz.sha256 to your support request") != std::string::npos);
+}
+
 TEST_CASE("colour marks the status word only when asked, and the word stays") {
   CollectSummary s = sample(0);
   s.exit_code = k_exit_complete;

@@ -65,6 +65,13 @@ TEST_SUITE("unit") {
     CHECK(refused.error().hint.find("-o -") != std::string::npos);
     CHECK(refused.error().hint.find("--no-space-check") != std::string::npos);
   }
+
+  TEST_CASE("a virtual file system is not writable, whatever space it reports") {
+    const auto refused = check_free_space(two_groups(), "/proc/b.tgz", Compression::gzip, 0);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().message == "output not writable: /proc: a virtual file system (like /proc) that takes no files");
+    CHECK(refused.error().hint.find("-o /var/tmp/") != std::string::npos);
+  }
 }
 
 }  // namespace vmsupport
