@@ -107,6 +107,7 @@ Examples:
   vmsupport inspect bundle.tgz --json | jq '.collectors[] | select(.status != "ok")'
   vmsupport inspect bundle.tgz --file var/log/hostd.log | less
   vmsupport inspect old-bundle.tgz --html old-bundle.html   # the page, for a bundle without one
+  ssh esx01 cat /vmfs/volumes/ds1/b.tgz | vmsupport inspect -   # - reads standard input
 
 Exit codes:
   0  summary printed (or the member, or the page written)
@@ -208,14 +209,16 @@ int main(int argc, char** argv) {
         ->type_name("FILE");
   }
   CLI::App* inspect = app.add_subcommand("inspect", "Summarise a bundle without extracting it, or print one member");
-  inspect->add_option("bundle", raw.bundle, "The bundle (.tgz, .tar.zst, .tar)")->required();
+  inspect->add_option("bundle", raw.bundle, "The bundle (.tgz, .tar.zst, .tar; - reads standard input)")->required();
   auto* json_flag = inspect->add_flag("--json", raw.inspect_json, "The summary as JSON (fields in README.md)");
   auto* html_option = inspect->add_option("--html", raw.inspect_html, "Write the bundle's report page to this file")
                           ->type_name("OUT.html");
-  inspect->add_option("--file", raw.inspect_file, "Print one member (path below the top directory, or the full name)")
-      ->type_name("PATH")
-      ->excludes(json_flag)
-      ->excludes(html_option);
+  auto* file_option =
+      inspect->add_option("--file", raw.inspect_file, "Print one member (path below the top directory, or the full name)")
+          ->type_name("PATH")
+          ->check([](const std::string& path) { return path.empty() ? std::string("the path of a member, not empty") : std::string(); })
+          ->excludes(json_flag)
+          ->excludes(html_option);
   inspect->footer(k_inspect_footer);
 
   refuse_empty_values(app);
@@ -249,7 +252,10 @@ int main(int argc, char** argv) {
   if (unscrub->parsed()) return run_unscrub(raw);
   if (scrub->parsed()) return run_scrub(raw);
   if (baseline->parsed()) return run_baseline(raw);
-  if (inspect->parsed()) return run_inspect(raw);
+  if (inspect->parsed()) {
+    raw.inspect_file_given = file_option->count() > 0;
+    return run_inspect(raw);
+  }
   if (upload->parsed()) return run_upload(raw.config.upload);
   return run_verify(raw);
 }

@@ -75,6 +75,7 @@ struct RawOptions {
   bool inspect_json = false;
   std::string inspect_html;  // --html OUT.html
   std::string inspect_file;  // --file PATH
+  bool inspect_file_given = false;
   // scrub: its -o (output's default above is collect's); "" = beside the input
   std::string scrub_output;
 };

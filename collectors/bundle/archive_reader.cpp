@@ -153,6 +153,19 @@ Result<std::unique_ptr<ArchiveReader>> ArchiveReader::open(const std::string& pa
   return std::unique_ptr<ArchiveReader>(new ArchiveReader(a, path));
 }
 
+Result<std::unique_ptr<ArchiveReader>> ArchiveReader::open_stdin() {
+  archive* a = archive_read_new();
+  archive_read_support_filter_all(a);
+  archive_read_support_format_tar(a);
+  archive_read_support_format_gnutar(a);
+  if (archive_read_open_fd(a, 0, 1 << 16) != ARCHIVE_OK) {
+    auto error = fail("cannot read standard input: ", archive_error_text(a));
+    archive_read_free(a);
+    return error;
+  }
+  return std::unique_ptr<ArchiveReader>(new ArchiveReader(a, "standard input"));
+}
+
 ArchiveReader::~ArchiveReader() {
   archive_read_free(m_archive);
 }
@@ -201,6 +214,29 @@ Result<std::string> ArchiveReader::read(std::uint64_t max_bytes) {
                 std::min<std::uint64_t>(size, max_bytes - data.size()));
   }
   return data;
+}
+
+Result<void> ArchiveReader::stream(std::size_t chunk, const std::function<bool(std::string_view)>& sink) {
+  const std::string zeros(chunk, '\0');
+  std::uint64_t written = 0;  // bytes handed to sink, holes included
+  const void* block = nullptr;
+  size_t size = 0;
+  la_int64_t offset = 0;
+  while (true) {
+    const int status = archive_read_data_block(m_archive, &block, &size, &offset);
+    if (status == ARCHIVE_EOF) return {};
+    if (status < ARCHIVE_WARN) return damage(" at " + m_current);
+    for (auto at = static_cast<std::uint64_t>(offset); written < at;) {  // a hole before this block
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, at - written));
+      if (!sink(std::string_view(zeros).substr(0, n))) return {};
+      written += n;
+    }
+    const std::string_view data(static_cast<const char*>(block), size);
+    for (std::size_t from = 0; from < data.size(); from += chunk) {
+      if (!sink(data.substr(from, chunk))) return {};
+    }
+    written += size;
+  }
 }
 
 }  // namespace vmsupport

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +55,8 @@ class ArchiveReader {
   // Opens `path` (or its parts, see bundle_files) for reading. Fails when it
   // cannot be opened or is not an archive.
   static Result<std::unique_ptr<ArchiveReader>> open(const std::string& path);
+  // Reads the archive from standard input (`inspect -`): one pass only.
+  static Result<std::unique_ptr<ArchiveReader>> open_stdin();
   ~ArchiveReader();
   ArchiveReader(const ArchiveReader&) = delete;
   ArchiveReader& operator=(const ArchiveReader&) = delete;
@@ -64,6 +67,11 @@ class ArchiveReader {
   // The current entry's data, at most `max_bytes` of it (the rest is skipped).
   // Fails when the data cannot be read (damaged or cut short).
   Result<std::string> read(std::uint64_t max_bytes);
+  // The current entry's data handed to `sink` in pieces of at most `chunk`
+  // bytes, in order (holes of a sparse file as zeros), so that a member of
+  // any size costs `chunk` bytes of memory. Stops early, without an error,
+  // when `sink` returns false. Fails as read() does.
+  Result<void> stream(std::size_t chunk, const std::function<bool(std::string_view)>& sink);
   // True once next() or read() has failed: the input, not the output, is at fault.
   bool damaged() const { return m_damaged; }
   const std::string& path() const { return m_path; }

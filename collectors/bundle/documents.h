@@ -65,6 +65,9 @@ struct RunRecord {
   std::vector<CollectorRecord> collectors;  // parallel to plan->collectors
   bool interrupted = false;
   bool root_privileges = true;      // the run had root privileges (effective uid 0)
+  // Contents, before scrubbing, of members added before the documents that
+  // index.html shows (the performance charts), by member path.
+  std::map<std::string, std::string> report_documents;
 };
 
 // Fills record.collectors from record.items.

@@ -27,15 +27,14 @@ std::pair<std::size_t, std::size_t> count_members(const RescrubRecord& record) {
   return {copied, left_out};
 }
 
-}  // namespace
-
-std::string render_rescrub_manifest(const RescrubRecord& record) {
+json manifest(const RescrubRecord& record, bool with_items) {
   json items = json::array();
   for (const ItemRecord& item : record.items) {
+    if (!with_items) break;
     items.push_back(render_item_json(
         item, item.collector == SIZE_MAX ? k_document_collector : k_source_collector));
   }
-  json doc{
+  return json{
       {"format_version", 1},
       {"tool", {{"name", "vmsupport"}, {"version", VMSUPPORT_VERSION}, {"command", "scrub"}}},
       {"bundle", record.bundle_name},
@@ -55,7 +54,16 @@ std::string render_rescrub_manifest(const RescrubRecord& record) {
       {"summary", count_items(record)},
       {"items", items},
   };
-  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
+std::string render_rescrub_manifest(const RescrubRecord& record) {
+  return manifest(record, true).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string render_rescrub_manifest_summary(const RescrubRecord& record) {
+  return manifest(record, false).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string render_rescrub_readme(const RescrubRecord& record) {
@@ -76,6 +84,8 @@ std::string render_rescrub_readme(const RescrubRecord& record) {
       << " left out (each listed with its reason in manifest.json)\n"
       << "\nLayout\n------\n"
          "  README.txt          this file\n"
+         "  index.html          the same summary as a page, made from this bundle: open it in a\n"
+         "                      browser (the source bundle's own page is left out)\n"
          "  manifest.json       every member of the source bundle: its path here, size, sha256,\n"
          "                      its path in the source bundle (\"source\"), or why it was left "
          "out\n"

@@ -34,6 +34,9 @@ inline constexpr const char* k_document_collector = "vmsupport";
 // manifest.json: format_version, tool, bundle, source_bundle, platform,
 // host, options, scrub (scrubbed: true), summary (items by status), items.
 std::string render_rescrub_manifest(const RescrubRecord& record);
+// The same with an empty "items" list: what the report page reads (its
+// members come from the records themselves).
+std::string render_rescrub_manifest_summary(const RescrubRecord& record);
 
 // README.txt: what this bundle is, where it came from, what was left out.
 std::string render_rescrub_readme(const RescrubRecord& record);

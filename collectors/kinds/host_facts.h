@@ -1,5 +1,6 @@
 // Facts about the host for the bundle's name and manifest.json: its name,
-// OS and kernel, read from the root (and from uname when the root is "/").
+// version (OS and VMware product) and kernel, read from the root (and from
+// uname when the root is "/").
 #pragma once
 
 #include <string>
@@ -11,7 +12,7 @@ namespace vmsupport {
 struct HostFacts {
   std::string hostname;         // "esx-prod-08.corp.example", or "unknown"
   std::string hostname_source;  // "/etc/hostname", "esx.conf", "uname"
-  std::string os;               // os-release PRETTY_NAME, or ""
+  std::string os;               // the OS and VMware product with their versions, or "" (see host_facts.cpp)
   std::string kernel;           // "Linux 6.1.0-18-amd64" when the root is "/", else ""
 };
 

@@ -392,7 +392,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
     return failed(k_exit_no_bundle, ok.error());
   }
   // 11. Wait for the performance snapshots (the run lasts at least DURATION); add performance/.
-  if (auto ok = add_performance(sampler.get(), *plan, *scrub->scrubber, **writer, record.items); !ok) {
+  if (auto ok = add_performance(sampler.get(), *plan, *scrub->scrubber, **writer, record.items, record.report_documents); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   // An interrupt (SIGINT, SIGTERM) stops the gathering, not the bundle: what was gathered is written.

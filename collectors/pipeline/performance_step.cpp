@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/executor.h"
+#include "report/report_model.h"
 
 namespace vmsupport {
 namespace {
@@ -34,7 +35,7 @@ std::unique_ptr<PerformanceSampler> start_performance(const PerformanceOptions& 
 }
 
 Result<void> add_performance(PerformanceSampler* sampler, const Plan& plan, Scrubber& scrubber, ArchiveWriter& writer,
-                             std::vector<ItemRecord>& items) {
+                             std::vector<ItemRecord>& items, std::map<std::string, std::string>& report_documents) {
   if (!sampler) return {};
   const std::size_t collector = collector_index(plan);
   PerformanceResult result = sampler->finish();
@@ -51,6 +52,7 @@ Result<void> add_performance(PerformanceSampler* sampler, const Plan& plan, Scru
   }
   bool first = true;
   for (auto& [path, content] : result.members) {
+    if (wanted_for_report(path)) report_documents[path] = content;
     auto document = add_document(scrubber, writer, path, std::move(content));
     if (!document) return std::unexpected(document.error());
     document->collector = collector;

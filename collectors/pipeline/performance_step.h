@@ -21,9 +21,10 @@ std::unique_ptr<PerformanceSampler> start_performance(const PerformanceOptions& 
                                                       const std::atomic<bool>* cancel);
 
 // Waits for the sampler (the run lasts at least DURATION) and adds its
-// members; a skip is recorded as an item without a member. Fails only when
+// members; a skip is recorded as an item without a member. The charts' SVG
+// goes into `report_documents` too, for index.html to show. Fails only when
 // the archive cannot be written.
 Result<void> add_performance(PerformanceSampler* sampler, const Plan& plan, Scrubber& scrubber, ArchiveWriter& writer,
-                             std::vector<ItemRecord>& items);
+                             std::vector<ItemRecord>& items, std::map<std::string, std::string>& report_documents);
 
 }  // namespace vmsupport

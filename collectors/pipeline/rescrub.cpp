@@ -1,6 +1,7 @@
 // The scrub pipeline, step by step: manifests -> pass 1 over the input
 // (inventory files, markers) -> platform -> scrubber -> output name -> pass 2
-// (every member through the scrubber into the new archive) -> documents ->
+// (every member through the scrubber into the new archive) -> documents
+// (index.html made anew from this bundle's data) ->
 // commit -> map -> encryption. Each step lives in its own file; this one only orders them.
 #include "pipeline/rescrub.h"
 
@@ -16,6 +17,7 @@
 #include "pipeline/executor.h"
 #include "pipeline/rescrub_members.h"
 #include "pipeline/rescrub_survey.h"
+#include "report/run_report.h"
 
 namespace vmsupport {
 namespace {
@@ -115,20 +117,25 @@ Result<void> add_document(RescrubRecord& record, Scrubber& scrubber, ArchiveWrit
   return {};
 }
 
+// scrub-report.json, README.txt, index.html (a new page, made from this
+// bundle's data by the renderer `inspect --html` uses) and manifest.json.
 Result<void> add_documents(RescrubRecord& record, const ScrubSetup& scrub, ArchiveWriter& writer,
-                           const LeftOut& left_out) {
+                           const LeftOut& left_out,
+                           const std::map<std::string, std::string>& report_documents) {
   ScrubReport report = scrub.content->report();
   report.left_out.insert(report.left_out.end(), left_out.begin(), left_out.end());
   Scrubber& scrubber = *scrub.scrubber;
-  if (auto ok =
-          add_document(record, scrubber, writer, "scrub-report.json", render_scrub_report(report));
-      !ok)
+  const std::string scrub_report = render_scrub_report(report);
+  if (auto ok = add_document(record, scrubber, writer, "scrub-report.json", scrub_report); !ok)
     return ok;
   record.finished = Clock::now();
   record.scrub = scrubber.description();
   if (auto ok = add_document(record, scrubber, writer, "README.txt", render_rescrub_readme(record));
       !ok)
     return ok;
+  const std::string page = render_rescrub_report(record, {{"scrub-report.json", scrub_report}},
+                                                 report_documents, scrubber);
+  if (auto ok = add_document(record, scrubber, writer, "index.html", page); !ok) return ok;
   return add_document(record, scrubber, writer, "manifest.json", render_rescrub_manifest(record));
 }
 
@@ -212,11 +219,14 @@ RescrubSummary rescrub(const RescrubOptions& options) {
       survey->top_dir, scrub_name(survey->top_dir, survey->host_name, *scrub->content),
       &platform->manifest->forbid, options.max_member, options.cancel};
   LeftOut left_out;
-  if (auto ok = copy_members(**reader, settings, *scrub, **writer, record.items, left_out); !ok) {
+  std::map<std::string, std::string> report_documents;  // what index.html reads, as written
+  if (auto ok = copy_members(**reader, settings, *scrub, **writer, record.items, left_out,
+                             report_documents);
+      !ok) {
     return failed((*reader)->damaged() ? k_exit_usage : k_exit_no_bundle, ok.error());
   }
-  // 7. Add scrub-report.json, README.txt and the new manifest.json.
-  if (auto ok = add_documents(record, *scrub, **writer, left_out); !ok) {
+  // 7. Add scrub-report.json, README.txt, a new index.html and the new manifest.json.
+  if (auto ok = add_documents(record, *scrub, **writer, left_out, report_documents); !ok) {
     return failed(k_exit_no_bundle, ok.error());
   }
   // 8. Commit: rename NAME.partial to NAME, write NAME.sha256 beside it.

@@ -11,6 +11,7 @@
 #include "manifest/glob.h"
 #include "pipeline/executor.h"
 #include "pipeline/rescrub_survey.h"
+#include "report/report_model.h"
 
 namespace vmsupport {
 namespace {
@@ -18,6 +19,8 @@ namespace {
 constexpr std::array<std::string_view, 3> k_documents = {"README.txt", "manifest.json",
                                                          "scrub-report.json"};
 constexpr std::string_view k_source_documents = "source-bundle/";
+// The input's report page: the new bundle gets its own (see rescrub_members.h).
+constexpr std::string_view k_old_page = "index.html";
 
 // The path without "." and empty components; nullopt when it climbs ("..") or is empty.
 std::optional<std::string> safe_path(const std::string& path) {
@@ -83,12 +86,14 @@ std::string leave_out_reason(const ArchiveEntry& entry, const std::string& path,
 class MemberCopier {
  public:
   MemberCopier(const MemberCopySettings& settings, const ScrubSetup& scrub, ArchiveWriter& writer,
-               std::vector<ItemRecord>& items, LeftOut& left_out)
+               std::vector<ItemRecord>& items, LeftOut& left_out,
+               std::map<std::string, std::string>& report_documents)
       : m_settings(settings),
         m_scrub(scrub),
         m_writer(writer),
         m_items(items),
-        m_left_out(left_out) {}
+        m_left_out(left_out),
+        m_report_documents(report_documents) {}
 
   Result<void> copy(ArchiveReader& reader, const ArchiveEntry& entry, const std::string& below);
 
@@ -103,6 +108,7 @@ class MemberCopier {
   ArchiveWriter& m_writer;
   std::vector<ItemRecord>& m_items;
   LeftOut& m_left_out;
+  std::map<std::string, std::string>& m_report_documents;
   std::set<std::string> m_written;
 };
 
@@ -113,8 +119,9 @@ Result<void> MemberCopier::copy(ArchiveReader& reader, const ArchiveEntry& entry
   item.mtime = entry.mtime;
   item.original_size = entry.size;
   const std::optional<std::string> path = safe_path(below);
-  const std::string why =
+  std::string why =
       path ? leave_out_reason(entry, *path, m_settings) : "unsafe member name: left out";
+  if (why.empty() && *path == k_old_page) why = "the source bundle's report page: replaced by a new index.html";
   if (!why.empty()) {
     leave_out(std::move(item), below, why);
     return {};
@@ -174,6 +181,9 @@ Result<void> MemberCopier::write(const ScrubbedItem& member) {
     m_items.push_back(std::move(record));
     return {};
   }
+  if (item.link_target.empty() && wanted_for_report(item.archive_path)) {
+    m_report_documents[item.archive_path] = item.content;
+  }
   auto digest = m_writer.add(member);
   if (!digest) return std::unexpected(digest.error());
   m_items.push_back(record_of(member, *digest));
@@ -184,8 +194,9 @@ Result<void> MemberCopier::write(const ScrubbedItem& member) {
 
 Result<void> copy_members(ArchiveReader& reader, const MemberCopySettings& settings,
                           const ScrubSetup& scrub, ArchiveWriter& writer,
-                          std::vector<ItemRecord>& items, LeftOut& left_out) {
-  MemberCopier copier(settings, scrub, writer, items, left_out);
+                          std::vector<ItemRecord>& items, LeftOut& left_out,
+                          std::map<std::string, std::string>& report_documents) {
+  MemberCopier copier(settings, scrub, writer, items, left_out, report_documents);
   while (true) {
     if (settings.cancel && settings.cancel->load()) {
       return fail("interrupted: no bundle written (the partial file was removed)");

@@ -5,11 +5,14 @@
 // members larger than the cap, forbidden paths of the platform, unsafe names,
 // devices and FIFOs, binaries the scrubber cannot clean, and names that
 // collide once scrubbed. The input's own documents (README.txt, manifest.json,
-// scrub-report.json) move to source-bundle/, its manifest without checksums.
+// scrub-report.json) move to source-bundle/, its manifest without checksums;
+// its index.html is left out (its facts, names and links are the old
+// bundle's: the new bundle gets a page of its own).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,10 +37,13 @@ struct MemberCopySettings {
 using LeftOut = std::vector<std::pair<std::string, std::string>>;
 
 // Copies the members of `reader` (opened anew) into `writer`; appends one
-// ItemRecord per member written or left out. Fails on a read error (then
+// ItemRecord per member written or left out, and keeps the scrubbed content
+// of the members the report reads (case.json, changes/, cores/cores.json,
+// performance charts) in `report_documents`. Fails on a read error (then
 // reader.damaged() is true), a write error, or when cancelled.
 Result<void> copy_members(ArchiveReader& reader, const MemberCopySettings& settings,
                           const ScrubSetup& scrub, ArchiveWriter& writer,
-                          std::vector<ItemRecord>& items, LeftOut& left_out);
+                          std::vector<ItemRecord>& items, LeftOut& left_out,
+                          std::map<std::string, std::string>& report_documents);
 
 }  // namespace vmsupport

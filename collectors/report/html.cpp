@@ -19,6 +19,13 @@ namespace {
 constexpr std::size_t k_diff_open_lines = 30;   // longer diffs start folded
 constexpr std::size_t k_diff_max_lines = 2000;  // the rest is in the member
 
+// Printing opens every folded section (a closed <details> prints its summary
+// only, whatever the style sheet says). The page is whole without it: with
+// scripts off, the reader opens what they want printed.
+constexpr const char* k_print_script =
+    "<script>addEventListener(\"beforeprint\",function(){document.querySelectorAll(\"details\")"
+    ".forEach(function(d){d.open=true})})</script>\n";
+
 class Page {
  public:
   void raw(std::string_view html) { m_out += html; }
@@ -60,7 +67,7 @@ void row(Page& page, std::string_view name, std::string_view value) {
 void case_section(Page& page, const ReportCase& c) {
   page.raw("<section id=\"case\"><h2>Case</h2>\n<table class=\"facts\">\n");
   row(page, "Case id", c.id);
-  row(page, "Severity", c.severity);
+  row(page, "Severity", severity_text(c.severity));
   row(page, "Contact", c.contact);
   page.raw("</table>\n");
   if (!c.description.empty()) page.element("p", c.description, "class=\"description\"");
@@ -125,8 +132,13 @@ void collector_rows(Page& page, const ReportModel& m, bool skipped) {
     page.element("td", seconds(c.duration_s), "class=\"num\"");
     page.element("td", std::to_string(c.members), "class=\"num\"");
     page.element("td", format_size(c.bytes), "class=\"num\"");
-    page.element("td", c.reason, "class=\"reason\"");
-    page.raw("</tr>\n");
+    page.raw("<td class=\"reason\">");
+    page.text(c.reason);
+    if (!c.member.empty()) {
+      page.raw(c.reason.empty() ? "" : " ");
+      page.link(c.member, "(output: " + c.member + ")");
+    }
+    page.raw("</td></tr>\n");
   }
 }
 
@@ -143,6 +155,13 @@ void collector_table(Page& page, const ReportModel& m, bool skipped) {
 
 void collectors_section(Page& page, const ReportModel& m) {
   page.raw("<section id=\"collectors\"><h2>Collectors</h2>\n");
+  if (made_by_scrub(m)) {
+    page.raw("<p>None: <code>vmsupport scrub</code> made this bundle from an existing one, whose members it holds "
+             "(listed under <a href=\"#files\">Files</a>, each with its source in ");
+    page.link("manifest.json", "manifest.json");
+    page.raw(").</p></section>\n");
+    return;
+  }
   if (m.collectors.empty()) {
     page.raw("<p>This bundle's manifest.json lists no collectors (it was not made by <code>vmsupport collect</code>).</p></section>\n");
     return;
@@ -256,14 +275,36 @@ void cores_section(Page& page, const ReportModel& m) {
   page.raw("</section>\n");
 }
 
+// The CSV member beside a chart (performance/cpu.svg -> performance/cpu.csv), or "".
+std::string chart_data(const ReportModel& m, const std::string& chart) {
+  const std::string csv = chart.substr(0, chart.size() - 4) + ".csv";
+  const bool found = std::ranges::any_of(m.members, [&](const ReportMember& member) { return member.path == csv; });
+  return found ? csv : std::string();
+}
+
+// Each chart is in the page itself, as a data: image: it shows from a page
+// written anywhere by `inspect --html`, and an image's SVG runs no script
+// and loads nothing, whatever a bundle of another tool put in it. Its name
+// for screen readers says what it shows.
 void performance_section(Page& page, const ReportModel& m) {
   if (m.charts.empty()) return;
   page.raw("<section id=\"performance\"><h2>Performance</h2>\n");
-  for (const std::string& chart : m.charts) {
-    const std::string name = chart.substr(chart.rfind('/') + 1);
-    page.raw("<figure><img src=\"" + escape_markup(member_href(chart)) + "\" alt=\"Chart " + escape_markup(name) +
-             "\"><figcaption>");
-    page.link(chart, chart);
+  for (const ReportChart& chart : m.charts) {
+    page.raw("<figure>");
+    if (chart.svg.empty()) {
+      page.element("p", "Chart not readable: open the member.");
+    } else {
+      page.raw("<img src=\"data:image/svg+xml;base64," + base64_encode(chart.svg) + "\" role=\"img\" alt=\"");
+      page.text("Chart: " + chart.title);
+      page.raw("\">");
+    }
+    page.raw("<figcaption>");
+    page.text(chart.title + ": ");
+    page.link(chart.member, chart.member);
+    if (const std::string csv = chart_data(m, chart.member); !csv.empty()) {
+      page.raw(" \u00B7 data: ");
+      page.link(csv, csv);
+    }
     page.raw("</figcaption></figure>\n");
   }
   page.raw("</section>\n");
@@ -293,6 +334,17 @@ void files_section(Page& page, const ReportModel& m) {
     page.raw("</td></tr>\n");
   }
   page.raw("</tbody></table></section>\n");
+}
+
+// The bundle's state at the top of the page, in words (the badge's colour repeats it).
+void status_line(Page& page, const ReportModel& m) {
+  const ReportStatus status = overall_status(m);
+  const char* badge = status.word == "complete" ? "ok" : status.word == "partial" ? "truncated" : "failed";
+  page.raw(fmt::format("<p class=\"status\"><strong>Status:</strong> <span class=\"badge s-{}\">", badge));
+  page.text(status.word);
+  page.raw("</span> ");
+  page.text(status.detail);
+  page.raw("</p>\n");
 }
 
 void navigation(Page& page, const ReportModel& m) {
@@ -339,6 +391,7 @@ std::string render_report_html(const ReportModel& m) {
   page.text((m.platform.empty() ? std::string() : m.platform + " \u00B7 ") + m.hostname +
             (m.started.empty() ? "" : " \u00B7 " + m.started));
   page.raw("</p>\n");
+  status_line(page, m);
   navigation(page, m);
   page.raw("</header>\n<main>\n");
   if (m.case_info) case_section(page, *m.case_info);
@@ -349,7 +402,9 @@ std::string render_report_html(const ReportModel& m) {
   cores_section(page, m);
   performance_section(page, m);
   files_section(page, m);
-  page.raw("</main>\n<footer><p>Made by ");
+  page.raw("</main>\n");
+  page.raw(k_print_script);
+  page.raw("<footer><p>Made by ");
   page.text(m.tool);
   page.raw(". Details for machines: ");
   page.link("manifest.json", "manifest.json");

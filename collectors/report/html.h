@@ -1,5 +1,7 @@
 // index.html: the report of a bundle as one self-contained page (inline CSS,
-// no script, no external resource), readable from file:// after extraction.
+// charts as data: images, no external resource; one inline script only opens
+// the folded sections for printing), readable from file:// after extraction
+// and with scripts off.
 // Pure functions from a ReportModel to text; the caller puts the page
 // through the scrubber like every other document.
 #pragma once

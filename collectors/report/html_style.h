@@ -1,5 +1,6 @@
 // The style sheet of index.html, inline in the page: system fonts only,
-// contrast of at least 4.5:1 for text, and a print layout.
+// contrast of at least 4.5:1 for text, and a print layout (preformatted
+// text wraps instead of being cut at the page's edge).
 #pragma once
 
 namespace vmsupport {
@@ -9,7 +10,8 @@ inline constexpr const char* k_report_css = R"(:root{--fg:#1f2328;--muted:#57606
 body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
 header{background:#0d2a4a;color:#fff;padding:1.2rem 2rem .6rem}
 header h1{margin:0;font-size:1.45rem;font-weight:600;word-break:break-all}
-header .subtitle{margin:.25rem 0 .6rem;color:#d6e4f5}
+header .subtitle{margin:.25rem 0 .3rem;color:#d6e4f5}
+header .status{margin:0 0 .6rem;color:#fff}
 nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.2rem 1.2rem}
 nav a{color:#fff;text-decoration:none;border-bottom:2px solid transparent}
 nav a:hover,nav a:focus{border-bottom-color:#9cc3ee}
@@ -55,12 +57,15 @@ article.core{border-left:4px solid #c4ccd4;padding-left:1rem;margin:1rem 0}
 article.core h3{margin-top:0}
 figure{margin:1rem 0}
 figure img{max-width:100%;height:auto;border:1px solid var(--line)}
+figcaption{font-size:.85rem;color:var(--muted)}
 ul.plain{margin:.3rem 0;padding-left:1.2rem;font-family:ui-monospace,monospace;font-size:.85rem}
 table.files td:first-child{word-break:break-all}
 footer{max-width:1200px;margin:0 auto;padding:1rem 2rem 2rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
 @media print{
  header{background:none;color:#000;padding:0}
- header .subtitle{color:#000}
+ header .subtitle,header .status{color:#000}
+ pre,pre.diff span{white-space:pre-wrap;overflow-wrap:anywhere;overflow:visible}
+ details.diff pre{max-height:none}
  nav{display:none}
  main,footer{max-width:none;padding:0}
  body{font-size:10pt}

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "bundle/case_info.h"
 #include "util/text.h"
 
 namespace vmsupport {
@@ -107,7 +108,7 @@ std::vector<ReportCollector> collectors_of(const json& manifest) {
     out.push_back(ReportCollector{text_of(c, "id"), text_of(c, "group"), text_of(c, "kind"), text_of(c, "status"),
                                   text_of(c, "reason"), number_of(c, "duration_s"),
                                   static_cast<std::uint64_t>(number_of(c, "members")),
-                                  static_cast<std::uint64_t>(number_of(c, "bytes"))});
+                                  static_cast<std::uint64_t>(number_of(c, "bytes")), {}});
   }
   std::stable_sort(out.begin(), out.end(), [](const ReportCollector& a, const ReportCollector& b) {
     const int ra = status_rank(a.status), rb = status_rank(b.status);
@@ -165,6 +166,66 @@ void add_cores(ReportModel& model, const std::map<std::string, std::string>& doc
   }
 }
 
+// The collector of each member, from manifest.json's items (a collect's
+// manifest read back by inspect; the page of a running collect is given them).
+void add_member_collectors(std::vector<ReportMember>& members, const json& manifest) {
+  const json items = manifest.value("items", json::array());
+  if (!items.is_array() || items.empty()) return;
+  std::map<std::string, std::string> collector_of;
+  for (const json& item : items) {
+    const std::string path = text_of(item, "path");
+    if (!path.empty()) collector_of.emplace(path, text_of(item, "collector"));
+  }
+  for (ReportMember& member : members) {
+    if (!member.collector.empty()) continue;
+    if (const auto it = collector_of.find(member.path); it != collector_of.end()) member.collector = it->second;
+  }
+}
+
+// A failed, timed-out or truncated collector's first member: its output or
+// the error it wrote, for the reader to open.
+void add_collector_members(std::vector<ReportCollector>& collectors, const std::vector<ReportMember>& members) {
+  std::map<std::string, std::string> first;
+  for (const ReportMember& member : members) {
+    if (!member.collector.empty()) first.emplace(member.collector, member.path);
+  }
+  for (ReportCollector& c : collectors) {
+    if (status_rank(c.status) > 2) continue;
+    if (const auto it = first.find(c.id); it != first.end()) c.member = it->second;
+  }
+}
+
+// "&lt;" and the four other entities of escape_markup back to characters.
+std::string unescape_markup(std::string_view text) {
+  static constexpr std::pair<std::string_view, char> k_entities[] = {
+      {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''}, {"&amp;", '&'}};
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    bool replaced = false;
+    for (const auto& [entity, c] : k_entities) {
+      if (text.substr(i).starts_with(entity)) {
+        out += c;
+        i += entity.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += text[i];
+  }
+  return out;
+}
+
+// What a chart shows: the text of its first <title>, else its file name.
+std::string chart_title(const std::string& member, const std::string& svg) {
+  const std::size_t open = svg.find("<title");
+  const std::size_t start = open == std::string::npos ? open : svg.find('>', open);
+  const std::size_t end = start == std::string::npos ? start : svg.find("</title>", start);
+  if (end != std::string::npos && end > start + 1) return unescape_markup(std::string_view(svg).substr(start + 1, end - start - 1));
+  return member.substr(member.rfind('/') + 1);
+}
+
+bool is_chart(std::string_view path) { return path.starts_with("performance/") && path.ends_with(".svg"); }
+
 }  // namespace
 
 int status_rank(std::string_view status) {
@@ -177,7 +238,7 @@ int status_rank(std::string_view status) {
 bool wanted_for_report(std::string_view path) {
   return path == "manifest.json" || path == "case.json" || path == "scrub-report.json" ||
          path == "cores/cores.json" || path == "changes/summary.txt" ||
-         (path.starts_with("changes/diffs/") && path.ends_with(".diff"));
+         (path.starts_with("changes/diffs/") && path.ends_with(".diff")) || is_chart(path);
 }
 
 ReportModel build_report_model(ReportInputs inputs) {
@@ -204,23 +265,52 @@ ReportModel build_report_model(ReportInputs inputs) {
   model.scrubbed = scrub.is_object() && scrub.value("scrubbed", false);
   model.scrub = text_of(scrub, "description");
   add_scrub_details(model, m, inputs.documents);
-  const json summary = m.value("summary", json::object());
+  model.collectors = collectors_of(m);
+  // A bundle made by `vmsupport scrub` counts its members in "summary", not
+  // collectors: the counts would contradict an empty list of collectors.
+  const json summary = model.collectors.empty() ? json::object() : m.value("summary", json::object());
   for (std::string_view status : k_statuses) {
     const std::string key(status);
     if (summary.is_object() && summary.contains(key) && summary[key].is_number()) {
       model.summary.emplace_back(key, summary[key].get<std::size_t>());
     }
   }
-  model.collectors = collectors_of(m);
   add_changes(model, inputs.documents);
   add_cores(model, inputs.documents);
   model.members = std::move(inputs.members);
   std::sort(model.members.begin(), model.members.end(),
             [](const ReportMember& a, const ReportMember& b) { return a.path < b.path; });
+  add_member_collectors(model.members, m);
+  add_collector_members(model.collectors, model.members);
   for (const ReportMember& member : model.members) {
-    if (member.path.starts_with("performance/") && member.path.ends_with(".svg")) model.charts.push_back(member.path);
+    if (!is_chart(member.path) || !member.link_target.empty()) continue;
+    const auto svg = inputs.documents.find(member.path);
+    ReportChart chart{member.path, {}, svg == inputs.documents.end() ? std::string() : std::move(svg->second)};
+    chart.title = chart_title(chart.member, chart.svg);
+    model.charts.push_back(std::move(chart));
   }
   return model;
+}
+
+ReportStatus overall_status(const ReportModel& model) {
+  if (model.interrupted) return {"interrupted", "the run was stopped before it finished: the bundle holds what was gathered until then"};
+  std::size_t failed = 0;
+  std::size_t truncated = 0;
+  for (const ReportCollector& c : model.collectors) {
+    failed += status_rank(c.status) <= 1;
+    truncated += c.status == "truncated";
+  }
+  if (failed > 0) return {"partial", counted(failed, "collector") + " failed or timed out"};
+  if (truncated > 0) return {"complete", counted(truncated, "collector") + " truncated"};
+  return {"complete", made_by_scrub(model) ? "every member of the source bundle read" : "every collector ok or skipped"};
+}
+
+bool made_by_scrub(const ReportModel& model) { return model.collectors.empty() && model.tool.ends_with(" scrub"); }
+
+std::string severity_text(std::string_view severity) {
+  const int number = severity.size() == 1 && severity[0] >= '1' && severity[0] <= '4' ? severity[0] - '0' : 0;
+  const std::string_view meaning = severity_meaning(number);
+  return meaning.empty() ? std::string(severity) : std::string(severity) + " (" + std::string(meaning) + ")";
 }
 
 }  // namespace vmsupport

@@ -33,6 +33,7 @@ struct ReportCollector {
   double duration_s = 0;
   std::uint64_t members = 0;
   std::uint64_t bytes = 0;
+  std::string member;  // a member holding its output or error (failures only), or ""
 };
 
 struct ReportDiff {
@@ -57,6 +58,20 @@ struct ReportMember {
   std::string path;  // relative to the bundle's top directory
   std::optional<std::uint64_t> size;  // unknown for the page itself
   std::string link_target;            // symlinks only
+  std::string collector;              // the collector that gathered it; "" when unknown
+};
+
+struct ReportChart {
+  std::string member;  // performance/cpu.svg
+  std::string title;   // what it shows ("CPU usage (%)"), from its <title>, else its name
+  std::string svg;     // the chart itself; "" when it could not be read
+};
+
+// The bundle's state in one word and a phrase: "complete", "partial" (a
+// collector failed or timed out: "2 collectors failed") or "interrupted".
+struct ReportStatus {
+  std::string word;
+  std::string detail;
 };
 
 struct ReportModel {
@@ -86,7 +101,7 @@ struct ReportModel {
   bool has_cores = false;
   std::string cores_searched;
   std::vector<ReportCore> cores;
-  std::vector<std::string> charts;  // performance/*.svg members
+  std::vector<ReportChart> charts;  // performance/*.svg members
   std::vector<ReportMember> members;  // sorted by path
 };
 
@@ -98,7 +113,8 @@ struct ReportInputs {
   std::vector<ReportMember> members;
 };
 
-// True for the members whose content the report reads.
+// True for the members whose content the report reads (the documents and
+// the performance charts, which the page embeds).
 bool wanted_for_report(std::string_view path);
 
 // The model of the report. Missing or odd fields of the documents leave the
@@ -111,6 +127,17 @@ ReportModel build_report_model(ReportInputs inputs);
 // truncated 2, ok 3, skipped 4, anything else 5 (the report lists the
 // lowest first).
 int status_rank(std::string_view status);
+
+// The overall state of the bundle (see ReportStatus).
+ReportStatus overall_status(const ReportModel& model);
+
+// True when the bundle was made by `vmsupport scrub` from an existing
+// bundle: it has no collectors, only the members of its source.
+bool made_by_scrub(const ReportModel& model);
+
+// The severity with its meaning: "2 (severely degraded)"; as given when it
+// is not 1 to 4.
+std::string severity_text(std::string_view severity);
 
 // `inspect --json`: the model as JSON (fields documented in README.md).
 nlohmann::ordered_json report_json(const ReportModel& model);

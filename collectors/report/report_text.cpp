@@ -16,6 +16,28 @@ void line(std::string& out, std::string_view name, std::string_view value) {
   if (!value.empty()) out += fmt::format("  {:<12} {}\n", name, value);
 }
 
+// `text` with every control character but \n and \t written out as \xNN:
+// a log line or diff from the host must not move the cursor, retitle or
+// recolour the terminal it is shown in. C1 controls (U+0080..U+009F, which
+// some terminals obey) are written out the same way, byte by byte.
+std::string visible_controls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c1) {
+      out += fmt::format("\\xc2\\x{:02x}", static_cast<unsigned char>(text[++i]));
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 void heading(std::string& out, std::string_view title) { out += fmt::format("\n{}\n", title); }
 
 void text_collectors(std::string& out, const ReportModel& m) {
@@ -31,8 +53,10 @@ void text_collectors(std::string& out, const ReportModel& m) {
       continue;
     }
     out += fmt::format("  [{}] {} ({:.2f} s){}\n", c.status, c.id, c.duration_s, c.reason.empty() ? "" : ": " + c.reason);
+    if (!c.member.empty()) out += fmt::format("      see {} (inspect --file {})\n", c.member, c.member);
   }
-  if (m.collectors.empty()) out += "  none listed (not made by vmsupport collect)\n";
+  if (made_by_scrub(m)) out += "  none: made by vmsupport scrub from an existing bundle, whose members it holds\n";
+  else if (m.collectors.empty()) out += "  none listed (not made by vmsupport collect)\n";
   else if (ok == m.collectors.size()) out += "  all ok or skipped\n";
 }
 
@@ -69,10 +93,12 @@ void text_cores(std::string& out, const ReportModel& m) {
 
 std::string render_report_text(const ReportModel& m) {
   std::string out = m.bundle + "\n";
+  const ReportStatus status = overall_status(m);
+  out += fmt::format("Status: {}: {}\n", status.word, status.detail);
   if (m.case_info) {
     heading(out, "Case");
     line(out, "id", m.case_info->id);
-    line(out, "severity", m.case_info->severity);
+    line(out, "severity", severity_text(m.case_info->severity));
     line(out, "description", m.case_info->description);
     line(out, "contact", m.case_info->contact);
   }
@@ -97,20 +123,21 @@ std::string render_report_text(const ReportModel& m) {
   text_cores(out, m);
   if (!m.charts.empty()) {
     heading(out, "Performance charts");
-    for (const std::string& chart : m.charts) out += "  " + chart + "\n";
+    for (const ReportChart& chart : m.charts) out += fmt::format("  {}: {}\n", chart.member, chart.title);
   }
   std::uint64_t total = 0;
   for (const ReportMember& member : m.members) total += member.size.value_or(0);
   heading(out, fmt::format("Files: {} members, {} (list: inspect --json; one: inspect --file PATH)", m.members.size(),
                            format_size(total)));
-  return out;
+  return visible_controls(out);
 }
 
 ojson report_json(const ReportModel& m) {
   ojson collectors = ojson::array();
   for (const ReportCollector& c : m.collectors) {
     collectors.push_back({{"id", c.id}, {"group", c.group}, {"kind", c.kind}, {"status", c.status},
-                          {"duration_s", c.duration_s}, {"members", c.members}, {"bytes", c.bytes}, {"reason", c.reason}});
+                          {"duration_s", c.duration_s}, {"members", c.members}, {"bytes", c.bytes}, {"reason", c.reason},
+                          {"member", c.member}});
   }
   ojson diffs = ojson::array();
   for (const ReportDiff& d : m.diffs) diffs.push_back({{"member", d.member}, {"added", d.added}, {"removed", d.removed}});
@@ -130,7 +157,8 @@ ojson report_json(const ReportModel& m) {
   for (const auto& [status, count] : m.summary) summary[status] = count;
   ojson options = ojson::object();
   for (const auto& [name, value] : m.options) options[name] = value;
-  ojson out{{"bundle", m.bundle}, {"tool", m.tool}};
+  const ReportStatus status = overall_status(m);
+  ojson out{{"bundle", m.bundle}, {"tool", m.tool}, {"status", status.word}, {"status_detail", status.detail}};
   out["case"] = m.case_info ? ojson{{"id", m.case_info->id}, {"severity", m.case_info->severity},
                                     {"description", m.case_info->description}, {"contact", m.case_info->contact}}
                             : ojson(nullptr);
@@ -143,7 +171,9 @@ ojson report_json(const ReportModel& m) {
   out["collectors"] = collectors;
   out["changes"] = m.has_changes ? ojson{{"summary", m.changes_summary}, {"diffs", diffs}} : ojson(nullptr);
   out["cores"] = m.has_cores ? cores : ojson(nullptr);
-  out["performance"] = m.charts;
+  ojson charts = ojson::array();
+  for (const ReportChart& chart : m.charts) charts.push_back(chart.member);
+  out["performance"] = charts;
   out["members"] = members;
   return out;
 }

@@ -8,6 +8,7 @@
 #include "report/inspect.h"
 #include "report/report_model.h"
 #include "util/markup.h"
+#include "util/text.h"
 
 using namespace vmsupport;
 using json = nlohmann::json;
@@ -63,9 +64,9 @@ TEST_CASE("member hrefs percent-encode each segment and keep the slashes") {
 TEST_CASE("every string of the bundle is escaped in the page, names in links too") {
   ReportInputs inputs;
   inputs.manifest = manifest_with(json::array({collector("<script>alert(1)</script>", "failed", "exit 1 & \"bad\"")}));
-  inputs.members = {{"etc/a<b>&c\".conf", 12, {}}};
+  inputs.members = {{"etc/a<b>&c\".conf", 12, {}, {}}};
   const std::string page = page_of(inputs);
-  CHECK(page.find("<script") == std::string::npos);
+  CHECK(page.find("<script>alert") == std::string::npos);
   CHECK(page.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
   CHECK(page.find("exit 1 &amp; &quot;bad&quot;") != std::string::npos);
   CHECK(page.find("href=\"etc/a%3Cb%3E%26c%22.conf\"") != std::string::npos);
@@ -83,9 +84,107 @@ TEST_CASE("the page is self-contained, in English, with a title and real heading
   CHECK(page.find("<h2>Collectors</h2>") != std::string::npos);
   CHECK(page.find("<th scope=\"col\">Status</th>") != std::string::npos);
   CHECK(page.find("@media print") != std::string::npos);
-  for (const char* external : {"<script", "http://", "https://", "@import", "url("}) {
+  for (const char* external : {"<script src", "http://", "https://", "@import", "url("}) {
     CHECK_MESSAGE(page.find(external) == std::string::npos, external);
   }
+  // One inline script only, and only to open the folded sections for printing.
+  const std::size_t script = position(page, "<script>");
+  CHECK(page.find("<script", script + 1) == std::string::npos);
+  CHECK(page.substr(script, page.find("</script>", script) - script).find("beforeprint") != std::string::npos);
+}
+
+TEST_CASE("printing wraps preformatted text instead of cutting it at the page's edge") {
+  ReportInputs inputs;
+  inputs.manifest = manifest_with(json::array());
+  const std::string page = page_of(inputs);
+  const std::string print = page.substr(position(page, "@media print{"));
+  CHECK(print.find("pre,pre.diff span{white-space:pre-wrap") != std::string::npos);
+  CHECK(page.find("d.open=true") != std::string::npos);
+}
+
+TEST_CASE("the overall status is at the top of the page and the text: complete, partial or interrupted") {
+  ReportInputs inputs;
+  inputs.manifest = manifest_with(json::array({collector("uptime", "ok")}));
+  ReportModel model = build_report_model(inputs);
+  CHECK(overall_status(model).word == "complete");
+  std::string text = render_report_text(model);
+  CHECK(text.starts_with("vmsupport-host-0001-20261123T065400Z\nStatus: complete: every collector ok or skipped\n"));
+  CHECK(position(render_report_html(model), "<strong>Status:</strong>") < position(render_report_html(model), "<main>"));
+
+  inputs.manifest = manifest_with(json::array({collector("a", "failed"), collector("b", "timed_out"), collector("c", "ok")}));
+  model = build_report_model(inputs);
+  CHECK(overall_status(model).word == "partial");
+  CHECK(render_report_text(model).find("Status: partial: 2 collectors failed or timed out\n") != std::string::npos);
+  const std::string page = render_report_html(model);
+  CHECK(page.find("<span class=\"badge s-truncated\">partial</span> 2 collectors failed or timed out") !=
+        std::string::npos);
+  CHECK(report_json(model)["status"] == "partial");
+
+  inputs.manifest["interrupted"] = true;
+  model = build_report_model(inputs);
+  CHECK(overall_status(model).word == "interrupted");
+  CHECK(render_report_text(model).find("Status: interrupted: ") != std::string::npos);
+}
+
+TEST_CASE("a failed collector names the member that holds its output, in the page and the text") {
+  ReportInputs inputs;
+  inputs.manifest = manifest_with(json::array({collector("esxcli-network", "failed", "exit 1"), collector("uptime", "ok")}));
+  inputs.manifest["items"] = json::array({{{"collector", "esxcli-network"}, {"path", "commands/esxcli network.txt"}},
+                                          {{"collector", "uptime"}, {"path", "commands/uptime.txt"}}});
+  inputs.members = {{"commands/esxcli network.txt", 10, {}, {}}, {"commands/uptime.txt", 10, {}, {}}};
+  const ReportModel model = build_report_model(inputs);
+  CHECK(model.collectors[0].member == "commands/esxcli network.txt");
+  CHECK(model.collectors[1].member.empty());  // ok: nothing to point at
+  const std::string page = render_report_html(model);
+  CHECK(page.find("exit 1 <a href=\"commands/esxcli%20network.txt\">(output: commands/esxcli network.txt)</a>") !=
+        std::string::npos);
+  CHECK(render_report_text(model).find("      see commands/esxcli network.txt (inspect --file commands/esxcli network.txt)\n") !=
+        std::string::npos);
+  CHECK(report_json(model)["collectors"][0]["member"] == "commands/esxcli network.txt");
+}
+
+TEST_CASE("the severity is shown with its meaning") {
+  CHECK(severity_text("1") == "1 (production down)");
+  CHECK(severity_text("2") == "2 (severely degraded)");
+  CHECK(severity_text("4") == "4 (general question)");
+  CHECK(severity_text("9") == "9");
+  ReportInputs inputs;
+  inputs.manifest = manifest_with(json::array());
+  inputs.documents["case.json"] = R"({"id": "24012345", "severity": 2})";
+  const ReportModel model = build_report_model(inputs);
+  CHECK(render_report_html(model).find("<td>2 (severely degraded)</td>") != std::string::npos);
+  CHECK(render_report_text(model).find("severity     2 (severely degraded)\n") != std::string::npos);
+}
+
+TEST_CASE("a bundle made by vmsupport scrub has no collectors, and the summary says so without counts") {
+  ReportInputs inputs;
+  inputs.manifest = manifest_with(json::array());
+  inputs.manifest.erase("collectors");
+  inputs.manifest["tool"]["command"] = "scrub";
+  inputs.manifest["summary"] = {{"ok", 53}};  // scrub counts members here, not collectors
+  const ReportModel model = build_report_model(inputs);
+  CHECK(made_by_scrub(model));
+  const std::string text = render_report_text(model);
+  CHECK(text.find("Collectors: 53 ok") == std::string::npos);
+  CHECK(text.find("\nCollectors\n  none: made by vmsupport scrub from an existing bundle") != std::string::npos);
+  CHECK(text.find("not made by vmsupport collect") == std::string::npos);
+  CHECK(render_report_html(model).find("<code>vmsupport scrub</code> made this bundle") != std::string::npos);
+}
+
+TEST_CASE("control characters from the host are made visible in the text summary") {
+  ReportInputs inputs;
+  inputs.manifest = manifest_with(json::array({collector("x", "failed", "bad \x1b[2J\x1b]0;owned\x07 exit")}));
+  inputs.documents["case.json"] = "{\"id\": \"1\", \"description\": \"line\\r\\u001b[31mred\\u009b\"}";
+  inputs.documents["changes/summary.txt"] = "Compared\n";
+  inputs.documents["changes/diffs/etc/motd.diff"] = "@@ -1 +1 @@\n+\x1b[1;31mWELCOME\x7f\ttab\n";
+  const std::string text = render_report_text(build_report_model(inputs));
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find('\x07') == std::string::npos);
+  CHECK(text.find('\r') == std::string::npos);
+  CHECK(text.find("\xc2\x9b") == std::string::npos);
+  CHECK(text.find("bad \\x1b[2J\\x1b]0;owned\\x07 exit") != std::string::npos);
+  CHECK(text.find("+\\x1b[1;31mWELCOME\\x7f\ttab\n") != std::string::npos);
+  CHECK(text.find("line\\x0d\\x1b[31mred\\xc2\\x9b") != std::string::npos);
 }
 
 TEST_CASE("collectors are listed failures first, the status written out beside its colour") {
@@ -148,14 +247,28 @@ TEST_CASE("the case and performance sections appear only when there is data for 
   CHECK(page.find("24012345") != std::string::npos);
 
   inputs.documents["case.json"] = R"({"id": "24012345", "severity": "2", "description": "PSOD <after> patch", "contact": "ops"})";
-  inputs.members = {{"performance/cpu.svg", 100, {}}, {"performance/mem usage.svg", 100, {}}, {"README.txt", 5, {}}};
+  inputs.members = {{"performance/cpu.svg", 100, {}, {}}, {"performance/cpu.csv", 100, {}, {}},
+                    {"performance/mem usage.svg", 100, {}, {}}, {"README.txt", 5, {}, {}}};
+  const std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><title id=\"title\">CPU &amp; load (%)</title></svg>";
+  inputs.documents["performance/cpu.svg"] = svg;
   const ReportModel model = build_report_model(inputs);
   REQUIRE(model.case_info);
   CHECK(model.case_info->severity == "2");
-  CHECK(model.charts == std::vector<std::string>{"performance/cpu.svg", "performance/mem usage.svg"});
+  REQUIRE(model.charts.size() == 2);
+  CHECK(model.charts[0].member == "performance/cpu.svg");
+  CHECK(model.charts[0].title == "CPU & load (%)");
+  CHECK(model.charts[1].member == "performance/mem usage.svg");
+  CHECK(model.charts[1].title == "mem usage.svg");
   page = render_report_html(model);
   CHECK(page.find("PSOD &lt;after&gt; patch") != std::string::npos);
-  CHECK(page.find("<img src=\"performance/mem%20usage.svg\"") != std::string::npos);
+  // In the page itself (no link to break when the page is written elsewhere), named for screen readers.
+  CHECK(page.find("<img src=\"performance/") == std::string::npos);
+  CHECK(page.find("<img src=\"data:image/svg+xml;base64," + base64_encode(svg) +
+                  "\" role=\"img\" alt=\"Chart: CPU &amp; load (%)\">") != std::string::npos);
+  CHECK(page.find("<a href=\"performance/cpu.svg\">") != std::string::npos);
+  CHECK(page.find("<a href=\"performance/cpu.csv\">") != std::string::npos);
+  CHECK(page.find("Chart not readable") != std::string::npos);  // mem usage.svg has no content here
+  CHECK(report_json(model)["performance"] == json::array({"performance/cpu.svg", "performance/mem usage.svg"}));
   CHECK(position(page, "id=\"cores\"") < position(page, "id=\"performance\""));
   CHECK(position(page, "id=\"performance\"") < position(page, "id=\"files\""));
 }
@@ -179,7 +292,7 @@ TEST_CASE("cores show program, signal, time and the log lines that mention them"
 TEST_CASE("the text summary and the JSON carry the same facts") {
   ReportInputs inputs;
   inputs.manifest = manifest_with(json::array({collector("esxcli-network", "failed", "exit 1"), collector("uptime", "ok")}));
-  inputs.members = {{"README.txt", 10, {}}, {"var/log/x.log", 20, {}}};
+  inputs.members = {{"README.txt", 10, {}, {}}, {"var/log/x.log", 20, {}, {}}};
   const ReportModel model = build_report_model(inputs);
   const std::string text = render_report_text(model);
   CHECK(text.find("[failed] esxcli-network (0.50 s): exit 1") != std::string::npos);
@@ -202,7 +315,7 @@ TEST_CASE("the Files section lists the first members only, and sends to manifest
   for (std::size_t i = 0; i < count; ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "var/log/hp/f%06zu.log", i);
-    inputs.members.push_back(ReportMember{name, 10, {}});
+    inputs.members.push_back(ReportMember{name, 10, {}, {}});
   }
   const std::string page = page_of(inputs);
   CHECK(page.find(std::to_string(count) + " members, ") != std::string::npos);
