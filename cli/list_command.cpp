@@ -1,6 +1,7 @@
 // `vmsupport list`: platforms, groups and entries; --detect; --plan.
 #include <algorithm>
 #include <iostream>
+#include <numeric>
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
@@ -74,12 +75,22 @@ void print_task(const Task& task) {
   }
 }
 
+// Each collector with its tasks, in gathering order: the tasks are sorted by
+// priority (order_by_priority), so a collector's tasks need not follow the
+// previous collector's; collectors are printed high priority first, then in
+// manifest order, as they are gathered.
 void print_plan(const Plan& plan) {
   std::cout << "platform " << plan.platform.manifest->platform << " (" << plan.platform.reason << ")\n";
-  std::size_t next = 0;
-  for (std::size_t c = 0; c < plan.collectors.size(); ++c) {
+  std::vector<std::vector<const Task*>> tasks_of(plan.collectors.size());
+  for (const Task& task : plan.tasks) tasks_of[task.collector].push_back(&task);
+  std::vector<std::size_t> order(plan.collectors.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return plan.collectors[a].priority > plan.collectors[b].priority;
+  });
+  for (std::size_t c : order) {
     std::cout << "  " << plan.collectors[c].id << "\n";
-    for (; next < plan.tasks.size() && plan.tasks[next].collector == c; ++next) print_task(plan.tasks[next]);
+    for (const Task* task : tasks_of[c]) print_task(*task);
   }
   std::cout << "estimated bundle size: " << format_size(plan.estimated_bytes) << " before compression, from "
             << plan.tasks.size() << " tasks (--max-file-size and manifest caps applied; command output and\n"

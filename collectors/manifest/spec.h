@@ -138,6 +138,7 @@ struct CoreSpec {
 struct VmSourceSpec {
   std::string glob;   // take: vmx — the VMs' .vmx files; take: vmls — inventory files
   std::string take;   // vmx, or vmls (`vmlistN.config = "PATH.vmx"` lines, Workstation)
+  std::optional<ListedIn> listed_in;  // take: vmx only: `glob` is a name pattern beside the listed paths
   SourceMark mark;
 };
 

@@ -1,6 +1,7 @@
 // Parsing the `vm:` section of a manifest (see vm_section.h).
 #include "manifest/vm_section.h"
 
+#include "kinds/listed.h"
 #include "manifest/glob.h"
 
 namespace vmsupport {
@@ -9,19 +10,24 @@ namespace {
 Result<VmSourceSpec> parse_source(const YamlReader& reader, const YAML::Node& node) {
   VmSourceSpec source;
   source.mark = reader.mark(node);
-  if (auto ok = reader.check_map(node, "vm source", {"glob", "take"}); !ok) return std::unexpected(ok.error());
+  if (auto ok = reader.check_map(node, "vm source", {"glob", "take", "listed_in"}); !ok) {
+    return std::unexpected(ok.error());
+  }
   for (const char* key : {"glob", "take"}) {
     if (auto ok = reader.require(node, key, "vm source"); !ok) return std::unexpected(ok.error());
   }
-  auto glob = reader.glob(node["glob"], "glob");
-  if (!glob) return std::unexpected(glob.error());
-  source.glob = *glob;
   auto take = reader.string(node["take"], "take");
   if (!take) return std::unexpected(take.error());
   if (*take != "vmx" && *take != "vmls") {
     return reader.error(node["take"], "'take' must be vmx or vmls, got '" + *take + "'");
   }
   source.take = *take;
+  if (node["listed_in"] && source.take != "vmx") {
+    return reader.error(node["listed_in"], "listed_in goes with take: vmx (the .vmx files beside the listed paths)");
+  }
+  auto glob = parse_entry_glob(reader, node, source.listed_in);
+  if (!glob) return std::unexpected(glob.error());
+  source.glob = *glob;
   return source;
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "util/text.h"
+#include "util/units.h"
 
 namespace vmsupport {
 namespace {
@@ -31,7 +32,6 @@ using Counters = std::map<std::string, IoCounters>;
 std::vector<Series> rate_series(const std::vector<ProcSnapshot>& snapshots, Counters ProcSnapshot::*pick,
                                 const char* read_name, const char* write_name) {
   std::map<std::string, Series> reads, writes;
-  std::set<std::string> active;
   for (std::size_t i = 1; i < snapshots.size(); ++i) {
     const ProcSnapshot& before = snapshots[i - 1];
     const ProcSnapshot& after = snapshots[i];
@@ -44,12 +44,11 @@ std::vector<Series> rate_series(const std::vector<ProcSnapshot>& snapshots, Coun
       const double write = static_cast<double>(now.write - it->second.write) / seconds;
       reads[name].points.emplace_back(after.seconds, read);
       writes[name].points.emplace_back(after.seconds, write);
-      if (read > 0 || write > 0) active.insert(name);
     }
   }
   std::vector<Series> series;
-  for (const std::string& name : active) {  // idle devices would only flatten the chart
-    series.push_back(Series{name + " " + read_name, reads[name].points});
+  for (const auto& [name, read] : reads) {  // an idle device is data too: its rates are 0
+    series.push_back(Series{name + " " + read_name, read.points});
     series.push_back(Series{name + " " + write_name, writes[name].points});
   }
   return series;
@@ -174,16 +173,16 @@ std::vector<Series> load_series(const std::vector<ProcSnapshot>& snapshots) {
   return {one, five, fifteen};
 }
 
-std::string series_csv(const std::vector<Series>& series) {
+std::string series_csv(const std::vector<Series>& series, Clock::time_point start) {
   std::set<double> times;
   for (const Series& s : series) {
     for (const auto& point : s.points) times.insert(point.first);
   }
-  std::string csv = "seconds";
+  std::string csv = "time,seconds";
   for (const Series& s : series) csv += "," + s.name;
   csv += "\n";
   for (double t : times) {
-    csv += format_value(t);
+    csv += format_iso_utc(start + std::chrono::duration_cast<Clock::duration>(Seconds(t))) + "," + format_value(t);
     for (const Series& s : series) {
       csv += ",";
       for (const auto& point : s.points) {

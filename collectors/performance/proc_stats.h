@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "util/units.h"
+
 namespace vmsupport {
 
 // The aggregate "cpu" line of /proc/stat, in clock ticks.
@@ -61,15 +63,18 @@ struct Series {
 std::vector<Series> cpu_series(const std::vector<ProcSnapshot>& snapshots);
 // Memory used and available, MiB, one point per snapshot.
 std::vector<Series> memory_series(const std::vector<ProcSnapshot>& snapshots);
-// "<device> read" / "<device> write" bytes/s between consecutive snapshots;
-// counters that went backwards (a reset) give no point.
+// "<device> read" / "<device> write" bytes/s between consecutive snapshots,
+// for every device of both (an idle one at 0); counters that went backwards
+// (a reset) give no point.
 std::vector<Series> disk_series(const std::vector<ProcSnapshot>& snapshots);
 // "<interface> rx" / "<interface> tx" bytes/s.
 std::vector<Series> network_series(const std::vector<ProcSnapshot>& snapshots);
 // "1 min", "5 min", "15 min".
 std::vector<Series> load_series(const std::vector<ProcSnapshot>& snapshots);
 
-// The series as CSV: "seconds,<name>,<name>..." with one row per time seen.
-std::string series_csv(const std::vector<Series>& series);
+// The series as CSV: "time,seconds,<name>,<name>..." with one row per time
+// seen; `time` is ISO 8601 UTC (`start` plus the row's seconds, whole seconds),
+// `seconds` counts from the first snapshot.
+std::string series_csv(const std::vector<Series>& series, Clock::time_point start);
 
 }  // namespace vmsupport

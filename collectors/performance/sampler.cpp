@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "performance/esxtop_csv.h"
 #include "performance/svg_chart.h"
 #include "util/text.h"
 
@@ -27,17 +28,18 @@ std::string counters_columns(const std::map<std::string, IoCounters>& counters, 
 }
 
 // Raw counters, one row per snapshot (the columns of the first snapshot).
-std::string samples_csv(const std::vector<ProcSnapshot>& snapshots) {
-  if (snapshots.empty()) return "seconds\n";
+std::string samples_csv(const std::vector<ProcSnapshot>& snapshots, Clock::time_point start) {
+  if (snapshots.empty()) return "time,seconds\n";
   const ProcSnapshot& first = snapshots.front();
-  std::string csv = "seconds,cpu busy ticks,cpu total ticks,memory total bytes,memory available bytes,load 1,load 5,load 15" +
+  std::string csv = "time,seconds,cpu busy ticks,cpu total ticks,memory total bytes,memory available bytes,load 1,load 5,load 15" +
                     counters_columns(first.disks, "read", "written", true) +
                     counters_columns(first.interfaces, "rx", "tx", true) + "\n";
   for (const ProcSnapshot& s : snapshots) {
     std::ostringstream row;
     row.setf(std::ios::fixed);
     row.precision(2);
-    row << s.seconds << "," << s.cpu.busy << "," << s.cpu.total << "," << s.memory.total << "," << s.memory.available
+    row << format_iso_utc(start + std::chrono::duration_cast<Clock::duration>(Seconds(s.seconds))) << ","
+        << s.seconds << "," << s.cpu.busy << "," << s.cpu.total << "," << s.memory.total << "," << s.memory.available
         << "," << s.load.one << "," << s.load.five << "," << s.load.fifteen;
     auto same_columns = [&](const std::map<std::string, IoCounters>& now, const std::map<std::string, IoCounters>& at_first) {
       std::map<std::string, IoCounters> aligned;
@@ -48,6 +50,14 @@ std::string samples_csv(const std::vector<ProcSnapshot>& snapshots) {
            counters_columns(same_columns(s.interfaces, first.interfaces), "", "", false) + "\n";
   }
   return csv;
+}
+
+using Members = std::vector<std::pair<std::string, std::string>>;
+
+// performance/NAME.csv for each chart, then performance/NAME.svg for each.
+void add_charts(Members& members, Clock::time_point start, const std::vector<std::pair<std::string, Chart>>& charts) {
+  for (const auto& [name, chart] : charts) members.emplace_back("performance/" + name + ".csv", series_csv(chart.series, start));
+  for (const auto& [name, chart] : charts) members.emplace_back("performance/" + name + ".svg", render_svg_chart(chart));
 }
 
 bool stopping(const std::atomic<bool>* cancel, SteadyClock::time_point deadline) {
@@ -94,23 +104,28 @@ std::optional<ProcSnapshot> read_snapshot(const ProcReader& read, double seconds
   return snapshot;
 }
 
-std::vector<std::pair<std::string, std::string>> proc_members(const std::vector<ProcSnapshot>& snapshots) {
-  const std::vector<Series> cpu = cpu_series(snapshots), memory = memory_series(snapshots),
-                            disk = disk_series(snapshots), network = network_series(snapshots),
-                            load = load_series(snapshots);
-  return {
-      {"performance/samples.csv", samples_csv(snapshots)},
-      {"performance/cpu.csv", series_csv(cpu)},
-      {"performance/memory.csv", series_csv(memory)},
-      {"performance/disk.csv", series_csv(disk)},
-      {"performance/network.csv", series_csv(network)},
-      {"performance/load.csv", series_csv(load)},
-      {"performance/cpu.svg", render_svg_chart(Chart{"CPU busy", "%", cpu})},
-      {"performance/memory.svg", render_svg_chart(Chart{"Memory", "MiB", memory})},
-      {"performance/disk.svg", render_svg_chart(Chart{"Disk throughput", "bytes/s", disk})},
-      {"performance/network.svg", render_svg_chart(Chart{"Network throughput", "bytes/s", network})},
-      {"performance/load.svg", render_svg_chart(Chart{"Load average", "runnable tasks", load})},
-  };
+std::vector<std::pair<std::string, std::string>> proc_members(const std::vector<ProcSnapshot>& snapshots,
+                                                              Clock::time_point start) {
+  Members members = {{"performance/samples.csv", samples_csv(snapshots, start)}};
+  add_charts(members, start,
+             {{"cpu", Chart{"CPU busy", "%", cpu_series(snapshots)}},
+              {"memory", Chart{"Memory", "MiB", memory_series(snapshots)}},
+              {"disk", Chart{"Disk throughput", "bytes/s", disk_series(snapshots)}},
+              {"network", Chart{"Network throughput", "bytes/s", network_series(snapshots)}},
+              {"load", Chart{"Load average", "runnable tasks", load_series(snapshots)}}});
+  return members;
+}
+
+std::vector<std::pair<std::string, std::string>> esxtop_members(const std::string& output) {
+  Members members = {{"performance/esxtop.csv", output}};
+  const std::optional<EsxtopSeries> parsed = parse_esxtop_csv(output);
+  if (!parsed) return members;
+  add_charts(members, parsed->start,
+             {{"cpu", Chart{"CPU busy", "%", parsed->cpu}},
+              {"memory", Chart{"Memory", "MiB", parsed->memory}},
+              {"disk", Chart{"Disk throughput", "bytes/s", parsed->disk}},
+              {"network", Chart{"Network throughput", "bytes/s", parsed->network}}});
+  return members;
 }
 
 PerformanceSampler::PerformanceSampler(PerformanceOptions options, PerformanceSource source, ProcReader read,
@@ -133,6 +148,7 @@ PerformanceResult PerformanceSampler::finish() {
 }
 
 void PerformanceSampler::run_proc() {
+  const auto wall_start = Clock::now();
   const auto start = SteadyClock::now();
   const auto end = start + m_options.duration;
   std::vector<ProcSnapshot> snapshots;
@@ -154,7 +170,7 @@ void PerformanceSampler::run_proc() {
     m_result.status = Status::truncated;
     m_result.reason = "stopped early (deadline or interrupt) after " + std::to_string(snapshots.size()) + " snapshots";
   }
-  m_result.members = proc_members(snapshots);
+  m_result.members = proc_members(snapshots, wall_start);
 }
 
 void PerformanceSampler::run_esxtop() {
@@ -168,15 +184,18 @@ void PerformanceSampler::run_esxtop() {
   request.max_bytes = 256ull << 20;
   request.cancel = m_cancel;
   const ProcessOutcome outcome = m_runner.run(request);
-  m_result.snapshots = outcome.end == ProcessOutcome::End::exited ? static_cast<std::size_t>(count) : 0;
+  const std::optional<EsxtopSeries> parsed = parse_esxtop_csv(outcome.output);
+  m_result.snapshots = parsed ? parsed->rows : 0;
   if (outcome.end == ProcessOutcome::End::timed_out) {
     m_result.status = Status::timed_out;
     m_result.reason = "esxtop did not finish before the timeout";
   } else if (outcome.end != ProcessOutcome::End::exited || outcome.exit_code != 0) {
     m_result.status = Status::failed;
     m_result.reason = "esxtop " + (outcome.error.empty() ? "exited with " + std::to_string(outcome.exit_code) : outcome.error);
+  } else if (!parsed) {
+    m_result.reason = "esxtop output has no snapshot rows of -b CSV: kept as esxtop.csv, no charts";
   }
-  m_result.members.emplace_back("performance/esxtop.csv", outcome.output);
+  m_result.members = esxtop_members(outcome.output);
 }
 
 }  // namespace vmsupport

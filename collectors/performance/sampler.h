@@ -2,7 +2,7 @@
 // thread while the rest of the run collects, then written to performance/ as
 // raw samples, derived CSV series and one SVG chart per metric. On Linux the
 // snapshots come from /proc of the running system; on ESXi from
-// `esxtop -b -d INTERVAL -n COUNT`. Anything but --root / is a skip (the
+// `esxtop -b -d INTERVAL -n COUNT`, whose CSV is charted the same way. Anything but --root / is a skip (the
 // numbers would not be the root's), like commands.
 #pragma once
 
@@ -53,8 +53,15 @@ struct PerformanceResult {
 
 // Builds the members of proc snapshots (pure): samples.csv (raw counters),
 // cpu.csv, memory.csv, disk.csv, network.csv, load.csv and cpu.svg,
-// memory.svg, disk.svg, network.svg, load.svg.
-std::vector<std::pair<std::string, std::string>> proc_members(const std::vector<ProcSnapshot>& snapshots);
+// memory.svg, disk.svg, network.svg, load.svg. `start` is when the first
+// snapshot was taken: each CSV row carries its ISO 8601 UTC time.
+std::vector<std::pair<std::string, std::string>> proc_members(const std::vector<ProcSnapshot>& snapshots,
+                                                              Clock::time_point start);
+
+// Builds the members of an esxtop -b capture (pure): esxtop.csv (the output
+// as it is) and, when it parses (esxtop_csv.h), cpu, memory, disk and network
+// .csv and .svg like proc_members'.
+std::vector<std::pair<std::string, std::string>> esxtop_members(const std::string& output);
 
 // Parses one set of /proc texts into a snapshot; nullopt when /proc/stat or
 // /proc/meminfo cannot be parsed (the others are optional).

@@ -16,6 +16,15 @@ constexpr double k_left = 80, k_right = 200, k_top = 40, k_bottom = 50;  // marg
 constexpr int k_ticks = 5;
 constexpr std::array<const char*, 8> k_colours = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
                                                   "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+// Dash patterns, so that the series can be told apart without colour (a
+// grey-scale print, colour blindness): solid, dashed, dotted, dash-dot...
+// Eight colours and seven patterns: series i and i+8 differ in pattern too.
+constexpr std::array<const char*, 7> k_dashes = {"", "8 4", "2 3", "10 3 2 3", "4 2", "12 3 2 3 2 3", "1 5"};
+
+std::string dash_attribute(std::size_t series) {
+  const char* dash = k_dashes[series % k_dashes.size()];
+  return *dash ? std::string(" stroke-dasharray=\"") + dash + "\"" : std::string();
+}
 
 std::string number(double value, int decimals = 1) {
   char text[48];
@@ -99,9 +108,10 @@ std::string lines_and_legend(const Chart& chart, const Frame& frame) {
   std::string svg;
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
     const Series& s = chart.series[i];
-    const std::string colour = k_colours[i % k_colours.size()];
+    const std::string stroke = "stroke=\"" + std::string(k_colours[i % k_colours.size()]) + "\" stroke-width=\"2\"" +
+                               dash_attribute(i);
     if (!s.points.empty()) {
-      svg += "<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2\" points=\"";
+      svg += "<polyline fill=\"none\" " + stroke + " points=\"";
       for (std::size_t p = 0; p < s.points.size(); ++p) {
         svg += (p ? " " : "") + number(frame.x(s.points[p].first)) + "," + number(frame.y(s.points[p].second));
       }
@@ -109,8 +119,9 @@ std::string lines_and_legend(const Chart& chart, const Frame& frame) {
     }
     const double y = k_top + 18.0 * static_cast<double>(i);
     const double x = k_width - k_right + 16;
-    svg += "<rect x=\"" + number(x) + "\" y=\"" + number(y - 9) + "\" width=\"12\" height=\"12\" fill=\"" + colour + "\"/>\n";
-    svg += "<text x=\"" + number(x + 18) + "\" y=\"" + number(y + 2) + "\">" + escape_markup(s.name) + "</text>\n";
+    svg += "<line x1=\"" + number(x) + "\" y1=\"" + number(y - 3) + "\" x2=\"" + number(x + 28) + "\" y2=\"" +
+           number(y - 3) + "\" " + stroke + "/>\n";  // the legend shows the line's pattern
+    svg += "<text x=\"" + number(x + 34) + "\" y=\"" + number(y + 2) + "\">" + escape_markup(s.name) + "</text>\n";
   }
   return svg;
 }

@@ -1,6 +1,8 @@
 // A small self-contained SVG line chart (no scripts, no external resources):
-// axes with units and time labels, one polyline per series, a legend and a
-// <title>/<desc> for accessibility. Pure: series in, SVG text out.
+// axes with units and time labels, one polyline per series in its own colour
+// and dash pattern (told apart without colour too), a legend that shows each
+// line's pattern, and a <title>/<desc> for accessibility. Pure: series in,
+// SVG text out.
 #pragma once
 
 #include <string>

@@ -6,6 +6,7 @@
 
 #include "host/glob_walk.h"
 #include "kinds/inventory.h"
+#include "kinds/listed.h"
 #include "manifest/glob.h"
 #include "util/text.h"
 
@@ -47,6 +48,10 @@ std::vector<std::string> vmls_paths(const std::string& text) {
 std::vector<std::string> vmx_candidates(const VmSpec& spec, FileSystem& fs) {
   std::vector<std::string> candidates;
   for (const VmSourceSpec& source : spec.find) {
+    if (source.listed_in) {
+      for (std::string& vmx : expand_listed(fs, *source.listed_in, source.glob)) candidates.push_back(std::move(vmx));
+      continue;
+    }
     for (const std::string& path : expand_glob(fs, source.glob)) {
       if (source.take == "vmx") {
         candidates.push_back(path);
@@ -58,6 +63,17 @@ std::vector<std::string> vmx_candidates(const VmSpec& spec, FileSystem& fs) {
     }
   }
   return candidates;
+}
+
+// The VM whose .vmx `resolved` is (a regular file, symlinks resolved).
+VmEntry vm_of(const std::string& resolved, FileSystem& fs) {
+  static const InventorySource k_display{.category = Category::vm, .take = "key", .key = "displayName", .min_uid = 0};
+  VmEntry vm{"", parent_of(resolved), resolved};
+  if (auto content = fs.read(resolved, k_vmx_read_limit)) {
+    const std::vector<std::string> names = names_from_text(k_display, content->bytes);
+    if (!names.empty()) vm.display_name = names.front();
+  }
+  return vm;
 }
 
 }  // namespace
@@ -80,16 +96,10 @@ std::string escape_glob(const std::string& dir) {
 
 std::vector<VmEntry> find_vms(const VmSpec& spec, FileSystem& fs) {
   std::map<std::string, VmEntry> by_vmx;
-  const InventorySource display{.category = Category::vm, .take = "key", .key = "displayName", .min_uid = 0};
   for (const std::string& candidate : vmx_candidates(spec, fs)) {
     auto info = fs.stat(candidate);
     if (!info || info->type != FileType::regular || by_vmx.contains(info->resolved)) continue;
-    VmEntry vm{"", parent_of(info->resolved), info->resolved};
-    if (auto content = fs.read(info->resolved, k_vmx_read_limit)) {
-      const std::vector<std::string> names = names_from_text(display, content->bytes);
-      if (!names.empty()) vm.display_name = names.front();
-    }
-    by_vmx.emplace(info->resolved, std::move(vm));
+    by_vmx.emplace(info->resolved, vm_of(info->resolved, fs));
   }
   std::vector<VmEntry> vms;
   for (auto& [vmx, vm] : by_vmx) vms.push_back(std::move(vm));
@@ -115,6 +125,10 @@ Result<VmEntry> select_vm(const std::vector<VmEntry>& vms, const std::string& na
     auto info = fs.stat(inside);
     for (const VmEntry& vm : vms) {
       if ((info && info->resolved == vm.vmx) || vm.vmx == inside) matches.push_back(&vm);
+    }
+    // a VM in no inventory (vm-support -v takes any .vmx): its own path names it
+    if (matches.empty() && info && info->type == FileType::regular && ends_with(ascii_lower(info->resolved), ".vmx")) {
+      return vm_of(info->resolved, fs);
     }
   } else {
     const std::string wanted = ascii_lower(name);

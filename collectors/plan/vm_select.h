@@ -23,9 +23,10 @@ struct VmEntry {
 std::vector<VmEntry> find_vms(const VmSpec& spec, FileSystem& fs);
 
 // The one VM `name` designates: a path to a .vmx (as seen inside the root, or
-// under `root` on this machine), else a display name or directory name,
-// ASCII case-insensitively. Fails when none or several match; the error's
-// hint lists the VMs found.
+// under `root` on this machine) - one of `vms`, or any existing .vmx file of
+// the root, listed nowhere - else a display name or directory name of one of
+// `vms`, ASCII case-insensitively. Fails when none or several match; the
+// error's hint lists the VMs found.
 Result<VmEntry> select_vm(const std::vector<VmEntry>& vms, const std::string& name, FileSystem& fs);
 
 // "NAME (directory DIR)" lines of the VMs, for messages.

@@ -8,6 +8,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
+#include <sstream>
 
 #include "e2e_support.h"
 
@@ -80,6 +82,32 @@ TEST_CASE("each platform's fixture root is detected as that platform, with the m
         std::string::npos);
   CHECK(vcenter.find("  also matched: linux (priority 0): /etc/os-release - ruled out by vcenter's higher priority") !=
         std::string::npos);
+}
+
+TEST_CASE("list --plan prints every planned task, as many of each kind as its JSON counts") {
+  for (const char* fixture : {"esxi", "vcenter", "workstation", "fusion", "guest", "linux"}) {
+    INFO(fixture);
+    const std::string root = (k_source_dir / "tests/fixtures" / fixture).string();
+    const RunResult text = run({"list", "--plan", "--root", root});
+    const RunResult json = run({"list", "--plan", "--root", root, "--json"});
+    REQUIRE(text.exit_code == 0);
+    REQUIRE(json.exit_code == 0);
+    std::map<std::string, int> lines;  // "+", "$", "-", "@": one task each
+    std::istringstream in(text.out);
+    for (std::string line; std::getline(in, line);) {
+      if (line.size() > 6 && line.starts_with("    ") && line[5] == ' ') ++lines[line.substr(4, 1)];
+    }
+    const auto doc = nlohmann::json::parse(json.out);
+    CHECK(lines["+"] == doc["files"].get<int>());
+    CHECK(lines["$"] == doc["commands"].get<int>());
+    CHECK(lines["-"] == doc["skipped"].get<int>());
+    const int total = lines["+"] + lines["$"] + lines["-"] + lines["@"];
+    CHECK(text.out.find(" from " + std::to_string(total) + " tasks") != std::string::npos);
+  }
+  // the VMs' files come after the host's in gathering order, and are listed
+  const RunResult ws = run({"list", "--plan", "--root", (k_source_dir / "tests/fixtures/workstation").string()});
+  CHECK(ws.out.find("+ home/alice/vmware/Tax Return 2024/Tax Return 2024.vmx") != std::string::npos);
+  CHECK(ws.out.find("+ tmp/vmware-alice/vmware-ui-4242.log") != std::string::npos);
 }
 
 TEST_CASE("ambiguous roots are decided by the documented precedence, and --platform overrides it") {

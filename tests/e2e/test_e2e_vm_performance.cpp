@@ -3,6 +3,8 @@
 // charts, the collector's record, verify).
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "e2e_support.h"
 
 using namespace e2e;
@@ -98,6 +100,49 @@ TEST_SUITE("e2e") {
                                 "-o", work.path().string() + "/"});
     CHECK(none.exit_code == 2);
     CHECK(none.err.find("'Build Box'") != std::string::npos);
+  }
+
+  TEST_CASE("--vm on workstation: a VM of the recently used list, an unlisted .vmx path, the host OS context") {
+    TempDir work;
+    const fs::path root = work.path() / "root";
+    copy_fixture("workstation", root);
+    const std::string old_dir = "home/alice/vmware/Old VM/";
+    write_file(root / old_dir / "Old VM.vmx", "displayName = \"Old VM\"\n");
+    write_file(root / old_dir / "vmware.log", "2026-12-01T10:00:00.000Z In(05) vmx Log for VMware Workstation\n");
+    std::string preferences = read_file(root / "home/alice/.vmware/preferences");
+    preferences += "pref.mruVM1.filename = \"/" + old_dir + "Old VM.vmx\"\npref.mruVM1.displayName = \"Old VM\"\n";
+    write_file(root / "home/alice/.vmware/preferences", preferences);
+    const std::vector<std::string> base = {"--root", root.string(), "--platform", "workstation", "--no-scrub"};
+
+    Collected old = collect_quiet(base, work.path(), {"--vm", "old vm"});
+    INFO("stderr: " << old.run.err);
+    REQUIRE(old.run.exit_code <= 1);
+    CHECK(old.bundle.members.contains(old_dir + "Old VM.vmx"));
+    CHECK(old.bundle.members.contains(old_dir + "vmware.log"));
+    CHECK_FALSE(any_member(old.bundle, "Tax Return 2024/"));
+    // the host OS context of the linux manifest: release, kernel, modules and kernel log, memory, disk space
+    CHECK(old.bundle.members.contains("etc/os-release"));
+    std::set<std::string> collectors;
+    for (const auto& collector : old.bundle.manifest["collectors"]) collectors.insert(collector["id"]);
+    for (const char* id : {"System:Base commands uname_-a", "System:Kernel files /proc/modules",
+                           "System:Kernel commands lsmod", "System:Kernel commands dmesg",
+                           "System:Kernel files /proc/meminfo", "Hardware:Base commands free_-m",
+                           "Storage:State commands df_-h", "Kernel:Workstation commands modinfo_vmmon"}) {
+      INFO(id);
+      CHECK(collectors.contains(id));
+    }
+    CHECK_FALSE(collectors.contains("Logs:Packages files /var/log/dpkg.log"));
+
+    const std::string unlisted = (root / "home/alice/vmware/Unlisted/Unlisted.vmx").string();
+    Collected path = collect_quiet(base, work.path(), {"--vm", unlisted});
+    INFO("stderr: " << path.run.err);
+    REQUIRE(path.run.exit_code <= 1);
+    CHECK(path.bundle.members.contains("home/alice/vmware/Unlisted/Unlisted.vmx"));
+    CHECK(path.bundle.manifest["vm"]["name"] == "Unlisted");
+    CHECK_FALSE(any_member(path.bundle, "build-box/"));
+    CHECK(run({"collect", "--root", root.string(), "--platform", "workstation", "--vm",
+               (root / "home/alice/vmware/Unlisted/none.vmx").string(), "-o", work.path().string() + "/"})
+              .exit_code == 2);
   }
 
   TEST_CASE("--vm with no match or several matches fails with exit 2 and lists the VMs") {

@@ -3,12 +3,14 @@
 // net/dev and loadavg as a broken or foreign kernel might write them. The
 // input is cut at its first NUL into two snapshots' texts (each parsed as
 // every file), whose series, CSV and SVG charts must come out without a
-// crash; a parsed interface or disk name must be a word of the text.
+// crash; a parsed interface or disk name must be a word of the text. The
+// whole input is also parsed as an esxtop -b capture and charted.
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "fuzz_support.h"
+#include "performance/esxtop_csv.h"
 #include "performance/proc_stats.h"
 #include "performance/svg_chart.h"
 
@@ -47,6 +49,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     render_svg_chart(Chart{"chart", "unit", made});
     all.insert(all.end(), made.begin(), made.end());
   }
-  series_csv(all);
+  series_csv(all, Clock::time_point{});
+  // the same bytes as an esxtop -b capture (perfmon CSV)
+  if (auto esxtop = parse_esxtop_csv(std::string(input))) {
+    for (const auto* series : {&esxtop->cpu, &esxtop->memory, &esxtop->disk, &esxtop->network}) {
+      render_svg_chart(Chart{"chart", "unit", *series});
+      series_csv(*series, esxtop->start);
+    }
+  }
   return 0;
 }

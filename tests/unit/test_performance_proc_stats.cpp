@@ -123,15 +123,28 @@ TEST_SUITE("unit") {
     CHECK(load_series(snapshots)[2].points.size() == 3);
   }
 
-  TEST_CASE("idle devices are left out of the rate series") {
+  TEST_CASE("an idle device is data: its series are kept at zero; lo is never a series") {
     ProcSnapshot a = at(0, 0, 10, 0, 0), b = at(1, 5, 20, 0, 0);
     a.disks["sdb"] = b.disks["sdb"] = IoCounters{7, 7};
-    CHECK(disk_series({a, b}).empty());
+    const auto disk = disk_series({a, b});
+    REQUIRE(disk.size() == 4);  // sda and sdb, read and write
+    CHECK(disk[2].name == "sdb read");
+    REQUIRE(disk[2].points.size() == 1);
+    CHECK(disk[2].points[0].second == 0.0);
+    const auto idle_net = parse_net_dev(k_net_dev);  // eth0 and lo, with the same counters twice
+    a.interfaces = b.interfaces = *idle_net;
+    const auto network = network_series({a, b});
+    REQUIRE(network.size() == 2);
+    CHECK(network[0].name == "eth0 rx");
+    CHECK(network[1].points.at(0).second == 0.0);
+    CHECK(series_csv(network, {}).starts_with("time,seconds,eth0 rx,eth0 tx\n1970-01-01T00:00:01Z,1.00,0.00,0.00\n"));
   }
 
-  TEST_CASE("series CSV has a header and one row per time, empty cells where a series has no point") {
-    const std::vector<Series> series = {{"a", {{0, 1}, {1, 2}}}, {"b", {{1, 3.5}}}};
-    CHECK(series_csv(series) == "seconds,a,b\n0.00,1.00,\n1.00,2.00,3.50\n");
+  TEST_CASE("series CSV has a header and one row per time with its UTC time, empty cells where a series has no point") {
+    const std::vector<Series> series = {{"a", {{0, 1}, {1.5, 2}}}, {"b", {{1.5, 3.5}}}};
+    const Clock::time_point start = Clock::from_time_t(1796468400);  // 2026-12-05T11:00:00Z
+    CHECK(series_csv(series, start) ==
+          "time,seconds,a,b\n2026-12-05T11:00:00Z,0.00,1.00,\n2026-12-05T11:00:01Z,1.50,2.00,3.50\n");
   }
 
   TEST_CASE("snapshots are read from /proc texts; stat and meminfo are required") {
@@ -152,15 +165,17 @@ TEST_SUITE("unit") {
   }
 
   TEST_CASE("the members of proc snapshots are the raw samples, the series and one chart per metric") {
-    const auto members = proc_members({at(0, 100, 1000, 0, 0), at(1, 150, 1100, 4096, 1000)});
+    const auto members = proc_members({at(0, 100, 1000, 0, 0), at(1, 150, 1100, 4096, 1000)},
+                                      Clock::from_time_t(1796468400));
     std::map<std::string, std::string> by_path(members.begin(), members.end());
     for (const char* name : {"samples.csv", "cpu.csv", "memory.csv", "disk.csv", "network.csv", "load.csv",
                              "cpu.svg", "memory.svg", "disk.svg", "network.svg", "load.svg"}) {
       CHECK_MESSAGE(by_path.contains(std::string("performance/") + name), name);
     }
-    CHECK(by_path["performance/samples.csv"].find("seconds,cpu busy ticks") == 0);
+    CHECK(by_path["performance/samples.csv"].find("time,seconds,cpu busy ticks") == 0);
     CHECK(by_path["performance/samples.csv"].find("sda read bytes") != std::string::npos);
-    CHECK(by_path["performance/samples.csv"].find("\n1.00,150,1100,") != std::string::npos);
+    CHECK(by_path["performance/samples.csv"].find("\n2026-12-05T11:00:01Z,1.00,150,1100,") != std::string::npos);
+    CHECK(by_path["performance/cpu.csv"] == "time,seconds,busy %\n2026-12-05T11:00:01Z,1.00,50.00\n");
   }
 }
 

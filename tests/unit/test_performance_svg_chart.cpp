@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <regex>
 #include <string>
 #include <vector>
@@ -83,6 +84,24 @@ TEST_SUITE("unit") {
     CHECK(svg.find("<script") == std::string::npos);
   }
 
+  TEST_CASE("series differ in dash pattern as well as colour, and the legend shows each pattern") {
+    std::vector<Series> series;
+    for (int i = 0; i < 3; ++i) series.push_back(Series{"s" + std::to_string(i), {{0, 1.0 + i}, {1, 2.0 + i}}});
+    const std::string svg = render_svg_chart(Chart{"Network throughput", "bytes/s", series});
+    CHECK(xml_problem(svg) == "");
+    const std::regex dashes(R"re(<(polyline|line)[^>]* stroke="(#[0-9a-f]+)" stroke-width="2"(?: stroke-dasharray="([0-9 ]+)")?)re");
+    std::vector<std::string> line_styles, legend_styles;
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), dashes); it != std::sregex_iterator(); ++it) {
+      ((*it)[1] == "polyline" ? line_styles : legend_styles).push_back((*it)[3].str());
+    }
+    REQUIRE(line_styles.size() == 3);
+    CHECK(line_styles[0] != line_styles[1]);
+    CHECK(line_styles[1] != line_styles[2]);
+    CHECK(line_styles[0] != line_styles[2]);
+    CHECK(legend_styles == line_styles);  // each legend entry is drawn like its line
+    CHECK(svg.find("<rect x=") == std::string::npos);  // no colour-only swatches
+  }
+
   TEST_CASE("a chart without points says there is no data and is still well-formed") {
     const std::string svg = render_svg_chart(Chart{"Network throughput", "bytes/s", {}});
     CHECK(xml_problem(svg) == "");
@@ -138,12 +157,43 @@ TEST_SUITE("unit") {
     CHECK(result.members[0].first == "performance/esxtop.csv");
     CHECK(result.status == Status::ok);
 
+    CHECK(result.reason.find("no charts") != std::string::npos);  // a header without rows
+
     FakeProcessRunner none;
     const PerformanceSource source = choose_performance_source("esxi", "/", none);
     CHECK(source.kind.empty());
     CHECK(source.reason == "esxtop not found");
     CHECK(choose_performance_source("linux", "/srv/fixture", none).reason.find("not --root /srv/fixture") !=
           std::string::npos);
+  }
+
+  TEST_CASE("esxtop's CSV (the esxi fixture's stand-in, run for real) is charted like /proc snapshots") {
+    PosixProcessRunner runner;
+    const std::string esxtop = std::string(VMSUPPORT_SOURCE_DIR) + "/tests/fixtures/esxi/bin/esxtop";
+    PerformanceSampler sampler(PerformanceOptions{std::chrono::seconds(10), std::chrono::seconds(5)},
+                               PerformanceSource{"esxtop", "", esxtop}, read_real_proc, runner,
+                               std::chrono::steady_clock::now() + std::chrono::minutes(1), nullptr);
+    const PerformanceResult result = sampler.finish();
+    CHECK(result.status == Status::ok);
+    CHECK(result.reason.empty());
+    CHECK(result.snapshots == 3);
+    std::map<std::string, std::string> members(result.members.begin(), result.members.end());
+    for (const char* name : {"esxtop.csv", "cpu.csv", "memory.csv", "disk.csv", "network.csv", "cpu.svg", "memory.svg",
+                             "disk.svg", "network.svg"}) {
+      CHECK_MESSAGE(members.contains(std::string("performance/") + name), name);
+    }
+    CHECK(members["performance/esxtop.csv"].starts_with("\"(PDH-CSV 4.0) (UTC)(0)\""));
+    CHECK(members["performance/cpu.csv"] ==
+          "time,seconds,busy %\n2026-12-05T11:00:00Z,0.00,20.25\n2026-12-05T11:00:05Z,5.00,40.50\n"
+          "2026-12-05T11:00:10Z,10.00,30.00\n");
+    CHECK(members["performance/network.csv"].starts_with("time,seconds,vmnic0 rx,vmnic0 tx,vmnic1 rx,vmnic1 tx\n"));
+    for (const char* chart : {"cpu", "memory", "disk", "network"}) {
+      const std::string& svg = members[std::string("performance/") + chart + ".svg"];
+      INFO(chart);
+      CHECK(xml_problem(svg) == "");
+      CHECK(svg.find("<polyline") != std::string::npos);
+      CHECK(svg.find("no data") == std::string::npos);
+    }
   }
 }
 

@@ -109,6 +109,55 @@ TEST_SUITE("unit") {
     CHECK(vms[3].display_name == "Lab box");
   }
 
+  TEST_CASE("VMs are found beside the paths list files name (listed_in), like the VMs a full collect gathers") {
+    const Manifest manifest = manifest_from(R"(platform: ws
+vm:
+  find:
+    - take: vmx
+      listed_in: { glob: [/home/*/.vmware/*.vmls, /home/*/.vmware/preferences], key: ["vmlist*.config", "pref.mruVM*.filename"] }
+      glob: "*.vmx"
+  files: ["*.vmx"]
+groups:
+  - { id: A:B, files: [/etc/hosts] }
+)");
+    REQUIRE(manifest.vm->find.size() == 1);
+    REQUIRE(manifest.vm->find[0].listed_in.has_value());
+    MemoryFileSystem fs = host();
+    fs.add_file("/home/ann/.vmware/preferences", "pref.mruVM0.filename = \"/home/ann/old/Old VM/Old VM.vmx\"\n");
+    fs.add_file("/home/ann/old/Old VM/Old VM.vmx", "displayName = \"Old VM\"\n");
+    const std::vector<VmEntry> vms = find_vms(*manifest.vm, fs);
+    REQUIRE(vms.size() == 2);
+    CHECK(vms[0].vmx == "/home/ann/old/Old VM/Old VM.vmx");  // only in the recently used list
+    CHECK(vms[1].vmx == "/home/ann/vmware/Lab/Lab.vmx");     // in inventory.vmls
+    CHECK(select_vm(vms, "old vm", fs)->directory == "/home/ann/old/Old VM");
+
+    auto vmls = load_manifest("platform: x\nvm:\n  find: [{take: vmls, glob: \"*.vmx\", listed_in: {glob: /a, key: k}}]\n"
+                              "  files: []\ngroups: []\n", "m.yaml");
+    REQUIRE_FALSE(vmls.has_value());
+    CHECK(vmls.error().message.find("m.yaml:3:") != std::string::npos);
+    CHECK(vmls.error().message.find("listed_in goes with take: vmx") != std::string::npos);
+  }
+
+  TEST_CASE("a .vmx path names a VM that no inventory lists; other paths still fail") {
+    const Manifest manifest = manifest_from(k_manifest);
+    MemoryFileSystem fs = host();
+    fs.add_file("/ds/archive/2019/old.vmx", "displayName = \"Old\"\n");
+    fs.add_file("/ds/archive/2019/notes.txt", "x\n");
+    const std::vector<VmEntry> vms = find_vms(*manifest.vm, fs);
+    auto old = select_vm(vms, "/ds/archive/2019/old.vmx", fs);
+    REQUIRE_MESSAGE(old.has_value(), (old ? "" : old.error().message));
+    CHECK(old->display_name == "Old");
+    CHECK(old->directory == "/ds/archive/2019");
+    CHECK_FALSE(select_vm(vms, "old", fs).has_value());  // by name: only the VMs found
+    CHECK_FALSE(select_vm(vms, "/ds/archive/2019/notes.txt", fs).has_value());
+    CHECK_FALSE(select_vm(vms, "/ds/archive/2019/gone.vmx", fs).has_value());
+    auto plan = vm_plan(manifest, fs, "/ds/archive/2019/old.vmx");
+    REQUIRE(plan.has_value());
+    CHECK(has(members(*plan), "ds/archive/2019/old.vmx"));
+    CHECK_FALSE(has(members(*plan), "ds/dc01/dc01.vmx"));
+    CHECK(in_other_vm(*plan, "/ds/dc01/vmx-zdump.000"));
+  }
+
   TEST_CASE("a VM is chosen by display name, directory name or .vmx path, case-insensitively") {
     const Manifest manifest = manifest_from(k_manifest);
     MemoryFileSystem fs = host();
