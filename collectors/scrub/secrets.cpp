@@ -78,6 +78,18 @@ bool is_nsswitch_source(std::string_view key, std::string_view value) {
   return (key == "passwd" || key == "shadow") && k_sources.contains(value);
 }
 
+// A JSON member's bare number ("token_ttl": 3600, "secret": 2 of a count of
+// masked secrets): a JSON secret is a string, a number is a length, a count or
+// a duration. `key=1234` outside JSON is still masked.
+bool is_json_number(std::string_view line, std::size_t separator, std::size_t begin, std::size_t end) {
+  std::size_t key_end = separator;
+  while (key_end > 0 && (line[key_end - 1] == ' ' || line[key_end - 1] == '\t')) --key_end;
+  if (key_end == 0 || line[key_end - 1] != '"' || line[separator] != ':') return false;
+  if (begin > 0 && (line[begin - 1] == '"' || line[begin - 1] == '\'')) return false;
+  const std::string_view value = line.substr(begin, end - begin);
+  return std::all_of(value.begin(), value.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == '-'; });
+}
+
 // The key that ends just before `separator` (skipping spaces and a quote), or "".
 std::string_view key_before(std::string_view line, std::size_t separator) {
   std::size_t end = separator;
@@ -216,6 +228,7 @@ void mask_line(std::string_view text, std::size_t line_begin, std::size_t line_e
     if (end <= begin) continue;
     const std::string_view value = line.substr(begin, end - begin);
     if (value == k_secret_mask || is_nsswitch_source(key, value) || is_setting(key, value)) continue;
+    if (is_json_number(line, i, begin, end)) continue;
     if (guestinfo && !is_secret_key(key) && !looks_base64(value)) continue;
     spans.push_back(SecretSpan{line_begin + begin, line_begin + end, k_secret_mask});
     i = end;

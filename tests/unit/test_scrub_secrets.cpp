@@ -92,6 +92,8 @@ TEST_SUITE("unit") {
         {"user=jdoe password=a1 token=b2", "user=jdoe password=******** token=********"},
         {"password=\"a\\\"b\" rest", "password=\"********\" rest"},
         {"password=abc\r\nnext=1\r\n", "password=********\r\nnext=1\r\n"},
+        {"password=1234", "password=********"},
+        {"password: 1234", "password: ********"},
         {"line one\nsecret=abc\nline three\n", "line one\nsecret=********\nline three\n"},
     });
   }
@@ -112,6 +114,9 @@ TEST_SUITE("unit") {
         {"password = \"\"", "password = \"\""},
         {"password=********", "password=********"},
         {"displayName = \"Payroll DB\"", "displayName = \"Payroll DB\""},
+        // a JSON number is a count, a length or a duration (scrub-report.json counts "secret": N)
+        {"    \"secret\": 2,", "    \"secret\": 2,"},
+        {"{\"token_ttl\": 3600, \"password\": \"1234\"}", "{\"token_ttl\": 3600, \"password\": \"********\"}"},
         {"", ""},
     });
   }
