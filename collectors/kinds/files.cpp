@@ -71,8 +71,13 @@ void add_problem(PlanContext& context, const std::string& path, const Error& err
 
 void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanContext& context);
 
+// A directory reached by walking (depth > 0) that an earlier entry has walked
+// already is left alone: a catch-all entry after the named ones (vcenter's
+// /var/log/vmware after /var/log/vmware/vpxd) adds only what they did not
+// take, without an "already collected" item per file.
 void plan_directory(const FileSpec& spec, const std::string& path, int depth,
                     PlanContext& context) {
+  if (!context.walked.insert(path).second && depth > 0) return;
   if (depth >= k_max_walk_depth) {
     add_skip(context, path, Status::skipped, "directory nested too deep (64 levels), not walked");
     return;

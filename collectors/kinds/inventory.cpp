@@ -1,6 +1,7 @@
 // Gathering the inventory of names (see inventory.h): parsing `inventory:`
 // entries, and extracting names from hostname files, key = value files,
-// /etc/hosts, resolv.conf, passwd, directory names and XML elements.
+// /etc/hosts, resolv.conf, passwd, directory names, XML elements, property
+// list keys and log lines matched by a pattern.
 #include "kinds/inventory.h"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -21,10 +23,11 @@
 namespace vmsupport {
 namespace {
 
-constexpr std::array<std::string_view, 9> k_takes = {"line",     "key",        "hosts",       "resolv",     "passwd",
-                                                     "dir_name", "path_names", "xml_element", "user_fields"};
+constexpr std::array<std::string_view, 11> k_takes = {"line",        "key",         "hosts",     "resolv",
+                                                      "passwd",      "dir_name",    "path_names", "xml_element",
+                                                      "user_fields", "plist_key",   "pattern"};
 
-// How much of a log `take: user_fields` reads: its newest bytes, in chunks.
+// How much of a log `take: user_fields` or `take: pattern` reads: its newest bytes, in chunks.
 constexpr std::uint64_t k_user_field_scan = 64ull << 20;
 
 std::string trim(std::string_view text) {
@@ -185,6 +188,53 @@ std::vector<std::string> path_names(const std::string& path) {
   return names;
 }
 
+// The <string> after each <key>KEY</key> of an XML property list (macOS
+// preferences: <key>ComputerName</key> <string>Bob's Mac</string>), in any
+// dictionary. A binary plist (bplist00) gives nothing.
+std::vector<std::string> plist_values(const std::string& text, const std::string& key) {
+  std::vector<std::string> values;
+  const std::string open = "<key>" + key + "</key>";
+  for (std::size_t at = text.find(open); at != std::string::npos; at = text.find(open, at + 1)) {
+    std::size_t value = text.find_first_not_of(" \t\r\n", at + open.size());
+    if (value == std::string::npos || text.compare(value, 8, "<string>") != 0) continue;
+    value += 8;
+    const std::size_t end = text.find("</string>", value);
+    if (end == std::string::npos) break;
+    values.push_back(decode_xml(trim(std::string_view(text).substr(value, end - value))));
+  }
+  return values;
+}
+
+// The regex of a `take: pattern` source (checked when the manifest is loaded).
+std::regex compile_pattern(const std::string& pattern) {
+  return std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
+}
+
+// For each line holding `contains`, the first group of each match of `pattern`
+// (the whole match when it has no group).
+std::vector<std::string> pattern_matches(const std::string& text, const std::string& contains, const std::string& pattern) {
+  std::vector<std::string> names;
+  const std::regex regex = compile_pattern(pattern);
+  std::size_t searched = 0;
+  for (std::size_t at = text.find(contains); at != std::string::npos; at = text.find(contains, searched)) {
+    const std::size_t newline = text.rfind('\n', at);
+    const std::size_t begin = newline == std::string::npos ? 0 : newline + 1;
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    searched = end;
+    const auto first = text.begin() + static_cast<std::ptrdiff_t>(begin);
+    const auto last = text.begin() + static_cast<std::ptrdiff_t>(end);
+    try {
+      for (auto match = std::sregex_iterator(first, last, regex); match != std::sregex_iterator(); ++match) {
+        names.push_back((*match)[match->size() > 1 ? 1 : 0].str());
+      }
+    } catch (const std::regex_error&) {
+      continue;  // a line too complex for the regex engine: skipped (the inventory is best effort)
+    }
+  }
+  return names;
+}
+
 // The key of a `KEY = VALUE` / `KEY: VALUE` line, and where its value starts (npos: none).
 std::pair<std::string, std::size_t> split_key(const std::string& line) {
   const std::size_t sign = line.find_first_of("=:");
@@ -253,7 +303,8 @@ std::size_t Inventory::count(Category category) const {
 Result<InventorySource> parse_inventory_source(const YamlReader& reader, const YAML::Node& node) {
   InventorySource source;
   source.mark = reader.mark(node);
-  if (auto ok = reader.check_map(node, "inventory entry", {"category", "glob", "listed_in", "take", "key", "element", "min_uid"});
+  if (auto ok = reader.check_map(node, "inventory entry",
+                                 {"category", "glob", "listed_in", "take", "key", "element", "min_uid", "pattern", "contains"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -275,19 +326,31 @@ Result<InventorySource> parse_inventory_source(const YamlReader& reader, const Y
   if (!take) return std::unexpected(take.error());
   if (std::find(k_takes.begin(), k_takes.end(), *take) == k_takes.end()) {
     return reader.error(node["take"], "'take' must be one of line, key, hosts, resolv, passwd, dir_name, path_names, "
-                                      "xml_element, user_fields, got '" + *take + "'");
+                                      "xml_element, user_fields, plist_key, pattern, got '" + *take + "'");
   }
   source.take = *take;
   if (source.take == "user_fields" && source.category != Category::user) {
     return reader.error(node["take"], "take: user_fields finds users: its category must be user");
   }
-  for (const char* key : {"key", "element"}) {
+  for (const auto& [key, field] : {std::pair{"key", &source.key}, std::pair{"element", &source.element},
+                                   std::pair{"pattern", &source.pattern}, std::pair{"contains", &source.contains}}) {
     if (!node[key]) continue;
     auto value = reader.string(node[key], key);
     if (!value) return std::unexpected(value.error());
-    (std::string(key) == "key" ? source.key : source.element) = *value;
+    *field = *value;
   }
   if (source.take == "key" && source.key.empty()) return reader.error(node, "take: key needs a 'key'");
+  if (source.take == "plist_key" && source.key.empty()) return reader.error(node, "take: plist_key needs a 'key'");
+  if (source.take == "pattern") {
+    if (source.pattern.empty() || source.contains.empty()) {
+      return reader.error(node, "take: pattern needs a 'pattern' and the text its lines contain ('contains')");
+    }
+    try {
+      (void)compile_pattern(source.pattern);
+    } catch (const std::regex_error& error) {
+      return reader.error(node["pattern"], std::string("'pattern' is not a valid regular expression: ") + error.what());
+    }
+  }
   if (source.take == "xml_element" && source.element.empty()) return reader.error(node, "take: xml_element needs an 'element'");
   if (node["min_uid"]) {
     auto uid = reader.integer(node["min_uid"], "min_uid");
@@ -303,6 +366,8 @@ std::vector<std::string> names_from_text(const InventorySource& source, const st
   if (source.take == "resolv") return resolv_domains(text);
   if (source.take == "passwd") return passwd_accounts(text, source.min_uid, true);
   if (source.take == "xml_element") return xml_elements(text, source.element);
+  if (source.take == "plist_key") return plist_values(text, source.key);
+  if (source.take == "pattern") return pattern_matches(text, source.contains, source.pattern);
   if (source.take == "user_fields") {
     std::vector<std::string> names;
     for (const UserField& field : find_user_fields(text)) names.push_back(text.substr(field.begin, field.end - field.begin));
@@ -328,12 +393,15 @@ static std::optional<int> login_defs_uid_min(FileSystem& fs) {
   return std::nullopt;
 }
 
-// User fields in the newest part of a log, read in chunks cut at line ends
-// (a log is too large to read whole; compressed rotations are not read).
+// Names (user fields, pattern matches) in the newest part of a log, read in
+// chunks cut at line ends (a log is too large to read whole; compressed
+// rotations are not read).
 static void scan_log(FileSystem& fs, const std::string& path, const InventorySource& source, Inventory& inventory) {
   auto names_in = [&](const std::string& text) {
     for (std::string& name : names_from_text(source, text)) {
-      if (!inventory.is_service_account(name)) inventory.add(source.category, std::move(name));
+      if (source.category != Category::user || !inventory.is_service_account(name)) {
+        inventory.add(source.category, std::move(name));
+      }
     }
   };
   auto info = fs.stat(path);
@@ -378,7 +446,7 @@ Inventory gather_inventory(const Manifest& manifest, FileSystem& fs) {
         if (info && info->type == FileType::directory) inventory.add(source.category, path.substr(path.rfind('/') + 1));
         continue;
       }
-      if (source.take == "user_fields") {
+      if (source.take == "user_fields" || source.take == "pattern") {
         scan_log(fs, path, source, inventory);
         continue;
       }

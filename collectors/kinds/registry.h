@@ -28,6 +28,7 @@ struct PlanContext {
   std::size_t collector = 0;                        // current Plan::collectors index
   std::set<std::string> members;                    // archive paths already planned
   std::map<std::string, std::string> content_at;    // resolved path -> its archive path
+  std::set<std::string> walked;                     // directories a recursive entry has walked
 
   // Appends a task for the current collector.
   void add(std::string source, std::string archive_path,

@@ -96,8 +96,11 @@ struct InventorySource {
   Category category = Category::host;  // host, domain, vm or user
   std::string glob;                    // files (or directories, for take: dir_name)
   std::optional<ListedIn> listed_in;   // as in FileSpec: `glob` is a name pattern beside listed paths
-  std::string take;                    // line, key, hosts, resolv, passwd, dir_name, path_names, xml_element, user_fields
-  std::string key;                     // take: key — e.g. displayName, /adv/Misc/HostName
+  std::string take;                    // line, key, hosts, resolv, passwd, dir_name, path_names, xml_element, user_fields,
+                                       // plist_key, pattern
+  std::string key;                     // take: key — e.g. displayName, /adv/Misc/HostName; take: plist_key — HostName
+  std::string pattern;                 // take: pattern — a regex whose first group (or whole match) is the name
+  std::string contains;                // take: pattern — only lines holding this text are matched
   std::string element;                 // take: xml_element — e.g. name, vmxCfgPath
   int min_uid = 1000;                  // take: passwd — real users start here
   SourceMark mark;

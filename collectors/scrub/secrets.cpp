@@ -14,17 +14,26 @@ namespace {
 
 // Substrings of a key that make it secret. "pass" alone is too broad
 // (pciPassthru, bypass): it counts only as a whole key segment, like "pw".
-constexpr std::array<std::string_view, 20> k_keywords = {
+// The .vmx key material of an encrypted VM (encryption.keySafe, the wrapped
+// key; encryption.data, the encrypted configuration; dataFileKey; a vTPM's
+// endorsement-key certificate vtpm.ekCRT) is masked like a password.
+constexpr std::array<std::string_view, 24> k_keywords = {
     "password", "passwd", "passphrase", "passcode", "pwd", "secret", "token", "credential", "apikey", "api_key", "api-key", "accesskey",
     "access_key", "privatekey", "private_key", "licensekey", "license_key", "psk", "communit",
-    "userdata"};
+    "userdata", "keysafe", "encryption.data", "datafilekey", "ekcrt"};
 
-// Hardware identifiers: the value after `WORD:` (dmidecode, esxcli hardware
-// platform get, smbiosDump, ipmitool fru, vendor agents' logs: "Serial Number:
-// 7QF2JT3", "Chassis Asset Tag: A-12", "UUID: 4c4c…"), longest words first.
-constexpr std::array<std::string_view, 7> k_identifier_words = {"serial number", "serialnumber", "serial_number",
-                                                                "serial",        "asset tag",    "service tag",
-                                                                "uuid"};
+// Hardware and machine identifiers: the value after `WORD:` (dmidecode,
+// esxcli hardware platform get, smbiosDump, ipmitool fru, vendor agents' logs,
+// macOS system_profiler: "Serial Number: 7QF2JT3", "Chassis Asset Tag: A-12",
+// "UUID: 4c4c…", "Serial Number (system): C02X…", "Hardware UUID: …",
+// "Computer Name: Bob's Mac", "User Name: Bob Smith (bob)"), `WORD = VALUE`,
+// `"word": "VALUE"` and `<Word>VALUE</Word>`. A word that contains another
+// comes before it.
+constexpr std::array<std::string_view, 19> k_identifier_words = {
+    "serial number", "serialnumber", "serial_number", "serial-number", "serial",
+    "asset tag",     "assettag",     "asset_tag",     "service tag",   "servicetag",
+    "service_tag",   "system uuid",  "hardware uuid", "platform uuid", "provisioning udid",
+    "computer name", "computername", "user name",     "uuid"};
 
 const LiteralSet& prefilter() {
   // The identifier words come first: a hit with id < k_identifier_words.size() is one.
@@ -67,6 +76,18 @@ bool is_nsswitch_source(std::string_view key, std::string_view value) {
   static const std::set<std::string_view> k_sources = {"files", "compat", "systemd", "sss", "ldap", "nis",
                                                        "nisplus", "db", "winbind", "dns", "mymachines", "altfiles"};
   return (key == "passwd" || key == "shadow") && k_sources.contains(value);
+}
+
+// A JSON member's bare number ("token_ttl": 3600, "secret": 2 of a count of
+// masked secrets): a JSON secret is a string, a number is a length, a count or
+// a duration. `key=1234` outside JSON is still masked.
+bool is_json_number(std::string_view line, std::size_t separator, std::size_t begin, std::size_t end) {
+  std::size_t key_end = separator;
+  while (key_end > 0 && (line[key_end - 1] == ' ' || line[key_end - 1] == '\t')) --key_end;
+  if (key_end == 0 || line[key_end - 1] != '"' || line[separator] != ':') return false;
+  if (begin > 0 && (line[begin - 1] == '"' || line[begin - 1] == '\'')) return false;
+  const std::string_view value = line.substr(begin, end - begin);
+  return std::all_of(value.begin(), value.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == '-'; });
 }
 
 // The key that ends just before `separator` (skipping spaces and a quote), or "".
@@ -136,26 +157,56 @@ void mask_option_values(std::string_view line, std::size_t line_begin, std::vect
   }
 }
 
-// The value after an identifier word and ':' (see k_identifier_words), to the
-// end of the line. The word must not continue a longer word on its left or
-// right (`serial8250:`, `serial0.present`), and `UUID` must be the line's first
-// word: dmidecode's system UUID, not a datastore's (`Datastore UUID:`) nor
-// fstab's `UUID=`. One span per line.
+// Where the value of an identifier `word` found at `at` in `line` is
+// ({0, 0}: none). Forms: `WORD [(qualifier)]: rest of the line` (dmidecode
+// values hold blanks), `WORD = VALUE` (up to a blank or delimiter, or inside
+// quotes), `"word": "VALUE"` (JSON) and `<Word>VALUE</Word>`. A bare `UUID`
+// must be the line's first word and take ':': dmidecode's system UUID, not a
+// datastore's (`Datastore UUID:`), a JSON object's `"uuid"` nor fstab's `UUID=`.
+std::pair<std::size_t, std::size_t> identifier_value(std::string_view line, std::size_t at, std::string_view word) {
+  const bool bare_uuid = word == "uuid";
+  if (bare_uuid && line.find_first_not_of(" \t") != at) return {};
+  std::size_t next = at + word.size();
+  if (at > 0 && line[at - 1] == '<' && next < line.size() && line[next] == '>') {
+    const std::size_t close = line.find('<', next + 1);
+    return {next + 1, close == std::string_view::npos ? next + 1 : close};
+  }
+  const bool quoted_key =
+      at > 0 && (line[at - 1] == '"' || line[at - 1] == '\'') && next < line.size() && line[next] == line[at - 1];
+  if (quoted_key) ++next;
+  auto skip_blanks = [&] {
+    while (next < line.size() && (line[next] == ' ' || line[next] == '\t')) ++next;
+  };
+  skip_blanks();
+  if (!quoted_key && next < line.size() && line[next] == '(') {  // "Serial Number (system):"
+    next = line.find(')', next);
+    if (next == std::string_view::npos) return {};
+    ++next;
+    skip_blanks();
+  }
+  if (next >= line.size() || (line[next] != ':' && line[next] != '=')) return {};
+  if (bare_uuid && line[next] != ':') return {};
+  if (quoted_key || line[next] == '=') return value_after(line, next);
+  std::size_t value = next + 1;
+  while (value < line.size() && (line[value] == ' ' || line[value] == '\t')) ++value;
+  std::size_t stop = line.size();
+  while (stop > value && (line[stop - 1] == '\r' || line[stop - 1] == ' ')) --stop;
+  return {value, stop};
+}
+
+// The value of the first identifier of a line (see k_identifier_words). The
+// word must not continue a longer word on its left (`myserial:`) nor run on
+// to its right (`serial8250:`, `serial0.present`, `ID_SERIAL_SHORT=`). One
+// span per line.
 void mask_identifier(std::string_view line, std::size_t line_begin, std::vector<SecretSpan>& spans) {
   const std::string lowered = ascii_lower(line);
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   for (std::string_view word : k_identifier_words) {
     for (std::size_t at = lowered.find(word); at != std::string::npos; at = lowered.find(word, at + 1)) {
       if (at > 0 && alnum(lowered[at - 1])) continue;
-      if (word == "uuid" && lowered.find_first_not_of(" \t") != at) continue;
-      std::size_t colon = at + word.size();
-      while (colon < lowered.size() && lowered[colon] == ' ') ++colon;
-      if (colon >= lowered.size() || lowered[colon] != ':') continue;
-      std::size_t value = colon + 1;
-      while (value < line.size() && (line[value] == ' ' || line[value] == '\t')) ++value;
-      std::size_t stop = line.size();
-      while (stop > value && (line[stop - 1] == '\r' || line[stop - 1] == ' ')) --stop;
-      if (stop > value) spans.push_back(SecretSpan{line_begin + value, line_begin + stop, k_secret_mask});
+      const auto [begin, end] = identifier_value(line, at, word);
+      if (end <= begin) continue;
+      spans.push_back(SecretSpan{line_begin + begin, line_begin + end, k_secret_mask});
       return;
     }
   }
@@ -177,23 +228,42 @@ void mask_line(std::string_view text, std::size_t line_begin, std::size_t line_e
     if (end <= begin) continue;
     const std::string_view value = line.substr(begin, end - begin);
     if (value == k_secret_mask || is_nsswitch_source(key, value) || is_setting(key, value)) continue;
+    if (is_json_number(line, i, begin, end)) continue;
     if (guestinfo && !is_secret_key(key) && !looks_base64(value)) continue;
     spans.push_back(SecretSpan{line_begin + begin, line_begin + end, k_secret_mask});
     i = end;
   }
 }
 
-// A PEM private-key block from `begin` (at "-----BEGIN "): the body is masked.
-bool mask_private_key(std::string_view text, std::size_t begin, std::vector<SecretSpan>& spans,
-                      std::size_t& resume) {
+// What a PEM block's header line (from "-----BEGIN ") holds: a private key,
+// a certificate-like object (CERTIFICATE of any kind, CERTIFICATE REQUEST,
+// X509 CRL, PKCS7, CMS: their DER bodies carry subjects, issuers and
+// alternative names, which no name rule can see inside base64), or neither
+// (a PUBLIC KEY, which names nothing, stays).
+std::string_view pem_mask(std::string_view header, bool crlf) {
+  static constexpr std::array<std::string_view, 2> k_key_kinds = {"PRIVATE KEY-----", "PRIVATE KEY BLOCK-----"};
+  static constexpr std::array<std::string_view, 6> k_certificate_kinds = {
+      "CERTIFICATE-----", "CERTIFICATE REQUEST-----", "CERTIFICATE PAIR-----", "CRL-----", "PKCS7-----", "CMS-----"};
+  auto any_in = [&](const auto& kinds) {
+    return std::any_of(kinds.begin(), kinds.end(), [&](std::string_view kind) { return header.find(kind) != std::string_view::npos; });
+  };
+  if (any_in(k_key_kinds)) return crlf ? k_private_key_mask_crlf : k_private_key_mask;
+  if (any_in(k_certificate_kinds)) return crlf ? k_certificate_mask_crlf : k_certificate_mask;
+  return {};
+}
+
+// A PEM block to mask from `begin` (at "-----BEGIN "): its body, between the
+// header and footer lines, becomes one marker line.
+bool mask_pem_block(std::string_view text, std::size_t begin, std::vector<SecretSpan>& spans, std::size_t& resume) {
   const std::size_t header_end = text.find('\n', begin);
   if (header_end == std::string_view::npos) return false;
   const std::string_view header = text.substr(begin, header_end - begin);
-  if (header.find("PRIVATE KEY-----") == std::string_view::npos) return false;
+  const bool crlf = header_end > 0 && text[header_end - 1] == '\r';
+  const std::string_view mask = pem_mask(header, crlf);
+  if (mask.empty()) return false;
   std::size_t footer = text.find("-----END ", header_end);
   if (footer == std::string_view::npos) footer = text.size();
-  const bool crlf = header_end > 0 && text[header_end - 1] == '\r';
-  spans.push_back(SecretSpan{header_end + 1, footer, crlf ? k_private_key_mask_crlf : k_private_key_mask});
+  spans.push_back(SecretSpan{header_end + 1, footer, mask});
   resume = footer;
   return true;
 }
@@ -219,12 +289,12 @@ bool is_secret_key(std::string_view key) {
 std::vector<SecretSpan> find_secrets(std::string_view text) {
   std::vector<LiteralHit> hits = prefilter().scan(text);
   std::sort(hits.begin(), hits.end(), [](const LiteralHit& a, const LiteralHit& b) { return a.begin < b.begin; });
-  // 1. Private-key bodies, whatever else stands on their header lines.
+  // 1. Private-key and certificate bodies, whatever else stands on their header lines.
   std::vector<SecretSpan> keys;
   std::size_t resume = 0;
   for (const LiteralHit& hit : hits) {
     if (hit.begin >= resume && text.compare(hit.begin, 11, "-----BEGIN ") == 0) {
-      mask_private_key(text, hit.begin, keys, resume);
+      mask_pem_block(text, hit.begin, keys, resume);
     }
   }
   // 2. Lines with a secret-looking key, outside the key bodies.

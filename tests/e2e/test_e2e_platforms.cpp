@@ -206,11 +206,20 @@ TEST_CASE("a vcenter root gives vpxd and service logs, configuration and certifi
                              "var/log/vmware/applmgmt/applmgmt.log",
                              "var/log/vmware/vsphere-ui/logs/vsphere_client_virgo.log", "etc/vmware-vpx/vpxd.cfg",
                              "etc/vmware/service-state", "etc/vmware-vpx/ssl/rui.crt",
+                             // the services no entry names: the rest of /var/log/vmware, walked
+                             "var/log/vmware/vsan-health/vmware-vsan-health-service.log",
+                             "var/log/vmware/vmware-sps/sps.log", "var/log/vmware/vapi/endpoint/endpoint.log",
                              // the linux content it includes
                              "etc/passwd", "var/log/messages"}) {
     INFO(member);
     CHECK(c.bundle.members.contains(member));
   }
+  // a named service's log is gathered once, by its own entry (normal priority), with no
+  // second item from the walk of /var/log/vmware (low priority)
+  CHECK(items_for(c.bundle, "/var/log/vmware/vpxd/vpxd.log").size() == 1);
+  const auto other = items_for(c.bundle, "/var/log/vmware/vsan-health/vmware-vsan-health-service.log");
+  REQUIRE(other.size() == 1);
+  CHECK(other.front()["status"] == "ok");
   // never: private keys, the database password file
   for (const char* member : {"etc/vmware-vpx/ssl/rui.key", "etc/vmware-vpx/vcdb.properties",
                              "etc/vmware/vmware-vmafd/machine-ssl.key", "etc/shadow"}) {
@@ -218,16 +227,26 @@ TEST_CASE("a vcenter root gives vpxd and service logs, configuration and certifi
     CHECK_FALSE(c.bundle.members.contains(member));
   }
   check_no_forbidden(c.bundle);
-  // certificate expiry dates, from the root's certificate files (the subject's host name scrubbed)
+  // the certificate file: BEGIN/END kept, its base64 body (CN = the appliance's FQDN) masked
+  const std::string crt = c.bundle.members.at("etc/vmware-vpx/ssl/rui.crt").content;
+  CHECK(crt == "-----BEGIN CERTIFICATE-----\n[certificate removed by vmsupport]\n-----END CERTIFICATE-----\n");
+  // its subject, issuer and expiry date, as text, from the root's certificate files (host name scrubbed)
   const std::string vpxd_cert = "commands/Certificates_vCenter/vpxd-rui-enddate.txt";
   REQUIRE(c.bundle.members.contains(vpxd_cert));
-  CHECK(c.bundle.members.at(vpxd_cert).content.find("notAfter=") != std::string::npos);
+  const std::string dates = c.bundle.members.at(vpxd_cert).content;
+  CHECK(dates.find("notAfter=") != std::string::npos);
+  CHECK(dates.find("subject=") != std::string::npos);
+  CHECK(dates.find("issuer=") != std::string::npos);
   CHECK(c.bundle.members.contains("commands/Certificates_vCenter/vmca-root-enddate.txt"));
-  const auto skipped = items_for(c.bundle, "openssl x509 -noout -subject -enddate -in {root}/etc/vmware-sso/keys/ssoserver.crt");
+  const auto skipped =
+      items_for(c.bundle, "openssl x509 -noout -subject -issuer -enddate -in {root}/etc/vmware-sso/keys/ssoserver.crt");
   REQUIRE(skipped.size() == 1);
   CHECK(skipped.front()["status"] == "skipped");
+  // the appliance's names, the SSO domain (install-defaults), the hosts and VMs vpxd names
+  // with their MoRefs (esx-fixture-03 in a domain no other source knows), everywhere
   const std::vector<std::string> found =
-      leaks(c.bundle, {"vc-fixture-01", "esx-fixture-02", "vc.example", "opsjane", "192.0.2.", "198.51.100."});
+      leaks(c.bundle, {"vc-fixture-01", "esx-fixture-02", "vc.example", "opsjane", "192.0.2.", "198.51.100.",
+                       "vsphere.local", "esx-fixture-03", "lab.example", "Billing Archive"});
   for (const std::string& leak : found) FAIL_CHECK("leak: " << leak);
 }
 
@@ -268,10 +287,14 @@ TEST_CASE("a fusion root gives the users' Fusion logs, preferences and inventori
   TempDir work;
   const fs::path root = work.path() / "root";
   copy_fixture("fusion", root);
+  SUBCASE("the Mac's names from its SystemConfiguration preferences (the fixture's /etc/hosts has only localhost)") {}
+  SUBCASE("without preferences.plist, the Mac's name from vmware-vmx's and Fusion's Hostname= lines") {
+    fs::remove(root / "Library/Preferences/SystemConfiguration/preferences.plist");
+    fs::remove(root / "Library/Logs/VMware/vmnet-bridge.log");  // it names the Mac's Bonjour and computer names
+  }
   const Collected c = collect_scrubbed(root, work);
   CHECK(c.bundle.manifest["platform"]["name"] == "fusion");
   CHECK(c.bundle.members.contains("Library/Preferences/VMware Fusion/networking"));
-  CHECK(c.bundle.members.contains("Library/Logs/VMware/vmnet-bridge.log"));
   CHECK(count_members(c.bundle, "Users/", "/Library/Logs/VMware Fusion/vmware-vmfusion.log") == 1);
   CHECK(count_members(c.bundle, "Users/", "/Library/Preferences/VMware Fusion/preferences") == 1);
   CHECK(count_members(c.bundle, "Users/", ".vmwarevm/vmware.log") == 1);
@@ -286,7 +309,8 @@ TEST_CASE("a fusion root gives the users' Fusion logs, preferences and inventori
     CHECK(items.front()["status"] == "skipped");
   }
   const std::vector<std::string> found =
-      leaks(c.bundle, {"mac-fixture-01", "home.example", "bob", "Design Studio", "192.0.2.", "00:0c:29:cc:dd"});
+      leaks(c.bundle, {"mac-fixture-01", "home.example", "Studio-Fixture-Mac", "Studio Fixture Mac", "bob",
+                       "Design Studio", "192.0.2.", "00:0c:29:cc:dd"});
   for (const std::string& leak : found) FAIL_CHECK("leak: " << leak);
 }
 

@@ -235,6 +235,20 @@ const std::vector<Leak> known_leaks_log_richard = {
     {"Richard's Kali", "another VM of the Workstation host (window tab1.file): in no inventory of this root"},
     {"Richard's Live Server 2", "another VM of the Workstation host (window tab3.file): in no inventory of this root"}};
 
+// The same three logs in Fusion VM bundles: the fusion manifest reads each VM log's own
+// `Hostname=` line (the host that ran the VM) before anything is written.
+std::vector<Value> plus(std::vector<Value> values, std::vector<Value> more) {
+  values.insert(values.end(), more.begin(), more.end());
+  return values;
+}
+const std::vector<Value> values_log_alexuslee90_fusion = plus(values_log_alexuslee90, {"LAPTOP-25NBHP7S"});
+const std::vector<Leak> known_leaks_log_alexuslee90_fusion = {
+    {"Windows 11 x64", "another VM of the Player host (pref.mruVM2): in no inventory of this root"}};
+const std::vector<Value> values_log_vinci230_fusion = plus(values_log_vinci230, {"干饭滴"});
+const std::vector<Leak> known_leaks_log_vinci230_fusion = {known_leaks_log_vinci230.front()};
+const std::vector<Value> values_log_richard_fusion = plus(values_log_richard, {"DESKTOP-FA13UF1"});
+const std::vector<Leak> known_leaks_log_richard_fusion(known_leaks_log_richard.begin() + 1, known_leaks_log_richard.end());
+
 // ---- ESXi host PTRS-ESXi-D02.ptrsad.local (root "esxi-ptrs")
 
 // esxi/result_tdlog_SR-…%3A…txt: support engineer's analysis of that host's vm-support bundle.
@@ -366,12 +380,32 @@ const std::vector<Leak> known_leaks_format_common = {
                                      "log-field users not yet)"},
     {"Kali Linux - Foobar", "VM name in a forwarded Hostd event: in no inventory of a vCenter/Linux root"}};
 const std::vector<std::string> known_verify_findings_vcenter_resnick = {};
+// The same file where the vcenter platform reads it, on an appliance whose SSO domain
+// (install-defaults, overlay) is the one its lines name: `VSPHERE.LOCAL\Administrator`.
+const std::vector<Value> values_format_common_vcenter = [] {
+  std::vector<Value> values = values_format_common;
+  values.push_back("VSPHERE.LOCAL\\Administrator");
+  values.push_back("vsphere.local");
+  return values;
+}();
+const std::vector<Leak> known_leaks_format_common_vcenter = {
+    {token("vcenter"), "the appliance's own short name is a generic word: replaced only in quotes, brackets or "
+                       "paths, not in the syslog HOSTNAME field (`<14>1 … vcenter vpxd …`)"},
+    {token("host123"), "another vCenter's syslog host name: in no inventory of this host"},
+    {token("ESXI"), "the ESXi host's syslog host name (and a generic word): in no inventory of this host"},
+    {"Kali Linux - Foobar", "VM name in an ESXi Hostd event forwarded to this syslog, not in a vpxd MoRef "
+                            "(`[vim.VirtualMachine:vm-N,NAME]`): in no inventory of this appliance"}};
 
 // vcenter/logfile_vpxd.0 (lnav): the hosts a vCenter manages.
 const std::vector<Value> values_vpxd = {};
 const std::vector<Leak> known_leaks_vpxd = {
     {"esx-2-121.vlcm.com", "managed ESXi host of a vCenter: in no inventory, domain unknown"},
     {"esx-2-192.vlcm.com", "managed ESXi host of a vCenter: in no inventory, domain unknown"}};
+// The same file as the vcenter platform's vpxd.log: vpxd names each managed host with its
+// MoRef (`[vim.HostSystem:host-363,esx-2-121.vlcm.com]`), which the inventory reads.
+const std::vector<Value> values_vpxd_vcenter = {"esx-2-121.vlcm.com", "esx-2-192.vlcm.com", token("esx-2-121"),
+                                                token("esx-2-192"), "vlcm.com"};
+const std::vector<Leak> known_leaks_vpxd_vcenter = {};
 // vcenter/logfile_vmw_log.0: cluster name and MoRefs only (not categories): nothing personal.
 // vcenter/vmon-703-20395099-unhealthy.log: nothing personal; version strings that look like IPs.
 //   KNOWN FALSE POSITIVE (not a leak, so not asserted): jar versions in class paths are
@@ -384,6 +418,13 @@ const std::vector<Leak> known_leaks_vmon_803 = {
     {"domainName: vsphere.local", "the SSO domain, in no inventory: only the e-mail machine-…@vsphere.local "
                                   "is replaced, as a whole"}};
 const std::vector<std::string> known_verify_findings_vcenter_chang = {};
+// The same file where the vcenter platform reads it: the SSO domain comes from install-defaults.
+const std::vector<Value> values_vmon_803_vcenter = [] {
+  std::vector<Value> values = values_vmon_803;
+  values.push_back("domainName: vsphere.local");
+  values.push_back("vsphere.local");
+  return values;
+}();
 
 // ------------------------------------------------------------------ roots
 
@@ -749,13 +790,16 @@ TEST_CASE("real samples: vCenter logs where the vcenter platform reads them") {
     root.linux_etc("VMware Photon OS", pnid, "");
     root.overlay("/etc/vmware-vpx/vpxd.cfg", "<config><vpxd><das/></vpxd></config>\n");
     root.overlay("/usr/lib/vmware-vmon/vmon-cli", "");
+    // the SSO domain the logs name (`administrator@vsphere.local`, `domainName: vsphere.local`)
+    root.overlay("/etc/vmware/install-defaults/vmdir.domain-name", "vsphere.local\n");
   };
   SUBCASE("vcenter.resnick-tech.com") {
     Root root;
     vcenter_root(root, "vcenter.resnick-tech.com");
-    root.place({"vcenter/test-format-common.log", "/var/log/messages", values_format_common,
-                known_leaks_format_common});
-    root.place({"vcenter/logfile_vpxd.0", "/var/log/vmware/vpxd/vpxd.log", values_vpxd, known_leaks_vpxd});
+    root.place({"vcenter/test-format-common.log", "/var/log/messages", values_format_common_vcenter,
+                known_leaks_format_common_vcenter});
+    root.place({"vcenter/logfile_vpxd.0", "/var/log/vmware/vpxd/vpxd.log", values_vpxd_vcenter,
+                known_leaks_vpxd_vcenter});
     root.place({"vcenter/logfile_vmw_log.0", "/var/log/vmware/vpxd/vpxd-1.log", {}, {}, true});
     root.place({"vcenter/vmon-703-20395099-unhealthy.log", "/var/log/vmware/vmon/vmon.log", {}, {}});
     check_root(root, known_verify_findings_vcenter_resnick, [](const Bundle& bundle, const std::vector<Text>&) {
@@ -772,8 +816,8 @@ TEST_CASE("real samples: vCenter logs where the vcenter platform reads them") {
   SUBCASE("vc.chang.wcp") {
     Root root;
     vcenter_root(root, "vc.chang.wcp");
-    root.place({"vcenter/vmon-803-24022515-healthy.log", "/var/log/vmware/vmon/vmon.log", values_vmon_803,
-                known_leaks_vmon_803});
+    root.place({"vcenter/vmon-803-24022515-healthy.log", "/var/log/vmware/vmon/vmon.log", values_vmon_803_vcenter,
+                {}});
     check_root(root, known_verify_findings_vcenter_chang, [](const Bundle& bundle, const std::vector<Text>&) {
       CHECK(bundle.manifest["platform"]["name"] == "vcenter");
       check_parses(bundle, "vcenter/vmon-803-24022515-healthy.log", k_log_line);
@@ -812,6 +856,37 @@ TEST_CASE("real samples: Workstation and Player VMs found through a user's inven
     }
     for (const char* log : {"vm/dogecoin_vmware.log", "vm/alexuslee90_vmware.log", "vm/vinci230_vmware.log",
                             "vm/richardlarbimensah_vmware.log"}) {
+      check_parses(bundle, log, k_log_line);
+    }
+  });
+}
+
+TEST_CASE("real samples: VM logs in Fusion bundles name the host that ran them (Hostname=)") {
+  if (!real_samples_present()) return;
+  Root root;
+  // overlay: a Mac whose user lists the VMs in vmInventory; no /etc/hosts name, no
+  // SystemConfiguration preferences: the host names come from the logs alone
+  root.overlay("/Applications/VMware Fusion.app/Contents/Info.plist", "<plist/>\n");
+  root.overlay("/etc/hosts", "127.0.0.1 localhost\n");
+  const std::string vms = "/Users/mu/Virtual Machines.localized/";
+  root.overlay("/Users/mu/Library/Application Support/VMware Fusion/vmInventory",
+               "vmlist1.config = \"" + vms + "Windows 10.vmwarevm/Windows 10.vmx\"\n"
+               "vmlist2.config = \"" + vms + "hh.vmwarevm/CentOS 7 64 \xe4\xbd\x8d.vmx\"\n"
+               "vmlist3.config = \"" + vms + "Richard's Liver Server 1.vmwarevm/Richard's Liver Server 1.vmx\"\n"
+               "vmlist3.DisplayName = \"Richard's Liver Server 1\"\n");
+  root.place({"vm/Windows 10.vmx", vms + "Windows 10.vmwarevm/Windows 10.vmx", values_vmx_windows10,
+              known_leaks_vmx_windows10});
+  root.place({"vm/alexuslee90_vmware.log", vms + "Windows 10.vmwarevm/vmware.log", values_log_alexuslee90_fusion,
+              known_leaks_log_alexuslee90_fusion});
+  root.place({"vm/CentOS 7 64 位.vmx", vms + "hh.vmwarevm/CentOS 7 64 位.vmx", values_vmx_hh, known_leaks_vmx_hh});
+  root.place({"vm/vinci230_vmware.log", vms + "hh.vmwarevm/vmware.log", values_log_vinci230_fusion,
+              known_leaks_log_vinci230_fusion});
+  root.place({"vm/richardlarbimensah_vmware.log", vms + "Richard's Liver Server 1.vmwarevm/vmware.log",
+              values_log_richard_fusion, known_leaks_log_richard_fusion});
+  check_root(root, {}, [](const Bundle& bundle, const std::vector<Text>&) {
+    CHECK(bundle.manifest["platform"]["name"] == "fusion");
+    CHECK(members_under(bundle, "Users/") == 6);  // vmInventory, 2 .vmx, 3 vmware.log
+    for (const char* log : {"vm/alexuslee90_vmware.log", "vm/vinci230_vmware.log", "vm/richardlarbimensah_vmware.log"}) {
       check_parses(bundle, log, k_log_line);
     }
   });

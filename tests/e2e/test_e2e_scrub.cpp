@@ -250,7 +250,10 @@ TEST_CASE("unscrub with the site's map gives back every collected file of the fi
         for (std::size_t at = text.find("%20"); at != std::string::npos; at = text.find("%20")) text.replace(at, 3, " ");
         return ascii_lowered(text);
       };
-      if (original.find("password") != std::string::npos || original.find("PRIVATE KEY") != std::string::npos) continue;
+      if (original.find("password") != std::string::npos || original.find("PRIVATE KEY") != std::string::npos ||
+          original.find("BEGIN CERTIFICATE") != std::string::npos) {
+        continue;
+      }
       INFO(path << " from " << original_path);
       CHECK(normal(back.out) == normal(original));
       ++compared;

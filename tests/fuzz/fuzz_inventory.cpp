@@ -50,7 +50,12 @@ Manifest inventory_manifest() {
       source(Category::vm, "/etc/vmware/hostd/vmInventory.xml", "xml_element", "", "vmxCfgPath"),
       source(Category::vm, "/etc/vmware/hostd/vmInventory.xml", "xml_element", "", "name"),
       source(Category::user, "/var/log/auth.log", "user_fields"),
+      source(Category::host, "/etc/hosts", "plist_key", "ComputerName"),
   };
+  InventorySource vpxd = source(Category::host, "/var/log/auth.log", "pattern");
+  vpxd.contains = "vim.HostSystem:";
+  vpxd.pattern = R"(vim\.HostSystem:host-[0-9]+,([^,\]\s]+)\])";
+  manifest.inventory.push_back(vpxd);
   InventorySource listed = source(Category::vm, "*.vmx", "path_names");
   listed.listed_in = ListedIn{{"/home/u/.vmware/inventory.vmls"}, {"vmlist*.config"}};
   manifest.inventory.push_back(listed);

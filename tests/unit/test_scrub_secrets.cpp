@@ -1,7 +1,8 @@
 // Secrets (scrub/secrets): which keys hold secrets, which values of
-// key=value, key: value and JSON lines are masked, PEM private-key bodies,
-// .vmx guestinfo payloads, and the look-alikes that must stay as they are
-// (pciPassthru, sshd_config keywords, certificates).
+// key=value, key: value and JSON lines are masked, PEM private-key and
+// certificate bodies, .vmx guestinfo payloads and key material, hardware
+// identifiers in their label forms, and the look-alikes that must stay as
+// they are (pciPassthru, sshd_config keywords, public keys).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -91,6 +92,8 @@ TEST_SUITE("unit") {
         {"user=jdoe password=a1 token=b2", "user=jdoe password=******** token=********"},
         {"password=\"a\\\"b\" rest", "password=\"********\" rest"},
         {"password=abc\r\nnext=1\r\n", "password=********\r\nnext=1\r\n"},
+        {"password=1234", "password=********"},
+        {"password: 1234", "password: ********"},
         {"line one\nsecret=abc\nline three\n", "line one\nsecret=********\nline three\n"},
     });
   }
@@ -111,6 +114,9 @@ TEST_SUITE("unit") {
         {"password = \"\"", "password = \"\""},
         {"password=********", "password=********"},
         {"displayName = \"Payroll DB\"", "displayName = \"Payroll DB\""},
+        // a JSON number is a count, a length or a duration (scrub-report.json counts "secret": N)
+        {"    \"secret\": 2,", "    \"secret\": 2,"},
+        {"{\"token_ttl\": 3600, \"password\": \"1234\"}", "{\"token_ttl\": 3600, \"password\": \"********\"}"},
         {"", ""},
     });
   }
@@ -135,6 +141,38 @@ TEST_SUITE("unit") {
     });
   }
 
+  TEST_CASE("identifiers are masked after =, as JSON values and as XML elements too") {
+    check_cases({
+        // Dell racadm/OMSA, HP/Lenovo agents, WMI, Redfish, vendor XML inventories
+        {"Service Tag = 7QF5555", "Service Tag = ********"},
+        {"ServiceTag=7QF5555 Model=R740", "ServiceTag=******** Model=R740"},
+        {"SerialNumber=CZJ1234567,Model=DL380", "SerialNumber=********,Model=DL380"},
+        {"serial_number = \"CZJ1234567\"", "serial_number = \"********\""},
+        {"<SerialNumber>CZJ1234567</SerialNumber>", "<SerialNumber>********</SerialNumber>"},
+        {"  <AssetTag>ACME-42</AssetTag><Model>x</Model>", "  <AssetTag>********</AssetTag><Model>x</Model>"},
+        {"{\"serialNumber\": \"CZJ1234567\", \"model\": \"DL380\"}",
+         "{\"serialNumber\": \"********\", \"model\": \"DL380\"}"},
+        {"\"SerialNumber\":\"CZJ1234567\",", "\"SerialNumber\":\"********\","},
+        {"  \"assetTag\": \"ACME-42\"", "  \"assetTag\": \"********\""},
+        {"System UUID: 4c4c4544-0051-4610-8032-b7c04f4a5433", "System UUID: ********"},
+        {"2024-05-14 node1 kubelet: System UUID: 4c4c4544", "2024-05-14 node1 kubelet: System UUID: ********"},
+        {"Asset Tag = ACME-42\n", "Asset Tag = ********\n"},
+        {"ID_SERIAL=WDC_WD40EFRX_WD-WCC4E1234567", "ID_SERIAL=********"},
+    });
+  }
+
+  TEST_CASE("a Mac's identity in system_profiler output is masked") {
+    check_cases({
+        {"      Serial Number (system): C02XK0ABJGH5", "      Serial Number (system): ********"},
+        {"      Hardware UUID: 4C4C4544-0051-4610-8032-B7C04F4A5433",
+         "      Hardware UUID: ********"},
+        {"      Provisioning UDID: 00008103-000A1C2E3E98001E", "      Provisioning UDID: ********"},
+        {"      Computer Name: Bob's Mac Studio", "      Computer Name: ********"},
+        {"      User Name: Bob Smith (bob)", "      User Name: ********"},
+        {"      Model Name: MacBook Pro\n      Chip: Apple M1", "      Model Name: MacBook Pro\n      Chip: Apple M1"},
+    });
+  }
+
   TEST_CASE("lines that only mention serials or UUIDs are not identifier lines") {
     check_cases({
         {"serial0.present = \"TRUE\"", "serial0.present = \"TRUE\""},
@@ -146,6 +184,24 @@ TEST_SUITE("unit") {
         {"{\"uuid\": \"4c4c\"}", "{\"uuid\": \"4c4c\"}"},
         {"2024-05-14T08:00:00Z vpxd: VM uuid: 4c4c", "2024-05-14T08:00:00Z vpxd: VM uuid: 4c4c"},
         {"serial0.fileName = \"/tmp/x\"", "serial0.fileName = \"/tmp/x\""},
+        {"ID_SERIAL_SHORT_X: abc", "ID_SERIAL_SHORT_X: abc"},
+        {"  \"uuid\": \"4c4c\"", "  \"uuid\": \"4c4c\""},
+        {"<uuid>4c4c</uuid>", "<uuid>4c4c</uuid>"},
+        {"serialPort = \"com1\"", "serialPort = \"com1\""},
+    });
+  }
+
+  TEST_CASE("an encrypted VM's key material in its .vmx is masked") {
+    check_cases({
+        {"encryption.keySafe = \"vmware:key/list/(pair/(phrase/MA3fCocdhNc%3d/pass2key%3dPBKDF2,HMAC%2dSHA%2d1,X4sG4nJc0y))\"",
+         "encryption.keySafe = \"********\""},
+        {"encryption.data = \"B4b8Yu9ZcCDvU0yWAaSkBllAPI4nCrbO2RUE8dXHa82I4KmfNO7Jjruu\"",
+         "encryption.data = \"********\""},
+        {"dataFileKey = \"type=key:cipher=XTS-AES-256:key=bGFzdCB3b3JkcyBvZiBhIGtleQ%3d%3d\"",
+         "dataFileKey = \"********\""},
+        {"vtpm.ekCRT = \"MIIF+DCCBOCgAwIBAgIQAAAAAAAAAAAAAAAAAAAAAAAA\"", "vtpm.ekCRT = \"********\""},
+        {"encryption.required = \"TRUE\"", "encryption.required = \"TRUE\""},
+        {"encryptedVM.guid = \"{7A5C1E2D}\"", "encryptedVM.guid = \"{7A5C1E2D}\""},
     });
   }
 
@@ -190,15 +246,46 @@ TEST_SUITE("unit") {
                             "-----END PRIVATE KEY-----\npassword=********\n");
   }
 
-  TEST_CASE("certificates and public keys are not masked") {
-    const std::string certificate =
-        "-----BEGIN CERTIFICATE-----\n"
-        "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n"
-        "-----END CERTIFICATE-----\n"
+  TEST_CASE("a PEM certificate, request, CRL or PKCS7 keeps its header and footer and loses its body") {
+    // the body of a certificate holds its subject's and issuer's names (CN = vc01.corp.example) in base64
+    const std::string mask_line(k_certificate_mask);
+    for (std::string_view kind : {"CERTIFICATE", "TRUSTED CERTIFICATE", "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST",
+                                  "X509 CRL", "PKCS7", "CMS", "ATTRIBUTE CERTIFICATE"}) {
+      INFO("kind: ", kind);
+      const std::string header = "-----BEGIN " + std::string(kind) + "-----\n";
+      const std::string footer = "-----END " + std::string(kind) + "-----\n";
+      CHECK(mask("subject=CN = x\n" + header + k_pem_body + footer + "after\n") ==
+            "subject=CN = x\n" + header + mask_line + footer + "after\n");
+    }
+    // a chain: each certificate on its own; CRLF lines keep CRLF
+    const std::string one = "-----BEGIN CERTIFICATE-----\n" + k_pem_body + "-----END CERTIFICATE-----\n";
+    CHECK(mask(one + one) == "-----BEGIN CERTIFICATE-----\n" + mask_line + "-----END CERTIFICATE-----\n" +
+                                 "-----BEGIN CERTIFICATE-----\n" + mask_line + "-----END CERTIFICATE-----\n");
+    CHECK(mask("-----BEGIN CERTIFICATE-----\r\nMIIDdzCCAl+gAwIBAgIE\r\n-----END CERTIFICATE-----\r\n") ==
+          "-----BEGIN CERTIFICATE-----\r\n" + std::string(k_certificate_mask_crlf) + "-----END CERTIFICATE-----\r\n");
+    // masking the masked text again changes nothing (a bundle scrubbed twice)
+    CHECK(mask(mask(one)) == mask(one));
+    // a secret after a certificate is still masked
+    CHECK(mask(one + "password=x\n") ==
+          "-----BEGIN CERTIFICATE-----\n" + mask_line + "-----END CERTIFICATE-----\npassword=********\n");
+  }
+
+  TEST_CASE("a PGP private key block is masked as a private key") {
+    CHECK(mask("-----BEGIN PGP PRIVATE KEY BLOCK-----\n" + k_pem_body + "-----END PGP PRIVATE KEY BLOCK-----\n") ==
+          "-----BEGIN PGP PRIVATE KEY BLOCK-----\n" + std::string(k_private_key_mask) +
+              "-----END PGP PRIVATE KEY BLOCK-----\n");
+  }
+
+  TEST_CASE("public keys and PEM-like text that is no block are not masked") {
+    const std::string text =
         "-----BEGIN PUBLIC KEY-----\n"
         "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEYWnm\n"
-        "-----END PUBLIC KEY-----\n";
-    CHECK(mask(certificate) == certificate);
+        "-----END PUBLIC KEY-----\n"
+        "-----BEGIN SSH2 PUBLIC KEY-----\n"
+        "AAAAB3NzaC1yc2EAAAADAQABAAABAQ\n"
+        "-----END SSH2 PUBLIC KEY-----\n"
+        "grep -- '-----BEGIN ' cert.log\n";
+    CHECK(mask(text) == text);
   }
 
   TEST_CASE("spans are in order and do not overlap") {
