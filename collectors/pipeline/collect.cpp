@@ -211,7 +211,7 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
     if (auto ok = add_rendered(record, scrubber, writer, "scrub-report.json", report, &read_by_report); !ok) return ok;
   }
   if (auto ok = add_rendered(record, scrubber, writer, "README.txt", render_readme(record)); !ok) return ok;
-  const std::string page = render_run_report(record, read_by_report);
+  const std::string page = render_run_report(record, read_by_report, scrubber);
   if (auto ok = add_rendered(record, scrubber, writer, "index.html", page); !ok) return ok;
   return add_manifest(record, scrubber, writer, spool_dir);
 }
