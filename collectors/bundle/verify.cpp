@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <algorithm>
+#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -86,6 +88,52 @@ void compare(const nlohmann::json& manifest, const std::map<std::string, Member>
   }
 }
 
+// The documents vmsupport writes name the tool's own platforms, manifests,
+// groups and collectors ("platform": {"name": "vcenter"}, "defined_at":
+// "manifests/vcenter.yaml:95", "Configuration:vCenter"): words of the tool,
+// not of the host, even on a host called vcenter. They are read from
+// manifest.json and blanked (line numbers kept) in manifest.json, README.txt
+// and index.html before the search; every other word is searched. (The
+// host's own values in those documents are scrubbed one by one, so a host
+// name never stands there in a field of the tool's.)
+std::vector<std::string> own_words(const nlohmann::json& manifest) {
+  std::set<std::string> words;
+  const auto add = [&](const nlohmann::json& value) {
+    if (value.is_string() && !value.get_ref<const std::string&>().empty()) words.insert(value.get<std::string>());
+  };
+  const nlohmann::json platform = manifest.value("platform", nlohmann::json::object());
+  if (platform.is_object()) {
+    add(platform.value("name", nlohmann::json()));
+    add(platform.value("manifest", nlohmann::json()));
+  }
+  for (const auto& group : manifest.value("groups", nlohmann::json::array())) add(group);
+  for (const auto& collector : manifest.value("collectors", nlohmann::json::array())) {
+    if (!collector.is_object()) continue;
+    for (const char* key : {"id", "group", "defined_at"}) add(collector.value(key, nlohmann::json()));
+  }
+  std::vector<std::string> sorted(words.begin(), words.end());
+  std::sort(sorted.begin(), sorted.end(), [](const std::string& x, const std::string& y) { return x.size() > y.size(); });
+  return sorted;
+}
+
+bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+std::string without_own_words(std::string text, const std::vector<std::string>& words) {
+  for (const std::string& word : words) {
+    for (std::size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+      const bool starts = at == 0 || !is_word_char(text[at - 1]) || !is_word_char(word.front());
+      const bool ends = at + word.size() == text.size() || !is_word_char(text[at + word.size()]) ||
+                        !is_word_char(word.back());
+      if (starts && ends) std::fill_n(text.begin() + static_cast<long>(at), word.size(), ' ');
+    }
+  }
+  return text;
+}
+
+bool own_document(const std::string& relative) {
+  return relative == "manifest.json" || relative == "README.txt" || relative == "index.html";
+}
+
 // Findings of kept categories (--keep, read from manifest.json) are allowed.
 void add_leak_problems(const std::vector<LeakFinding>& findings, const nlohmann::json& manifest,
                        const std::set<std::string>& binary, VerifyReport& report) {
@@ -142,6 +190,7 @@ Result<VerifyReport> verify_bundle_parts(const std::string& path, const std::vec
   std::map<std::string, Member> members;
   std::set<std::string> binary;  // members holding NUL bytes
   std::string manifest_text;
+  std::map<std::string, std::string> own_documents;  // searched last (own_words)
   archive_entry* entry = nullptr;
   int status = ARCHIVE_OK;
   while ((status = archive_read_next_header(a, &entry)) == ARCHIVE_OK || status == ARCHIVE_WARN) {
@@ -163,13 +212,22 @@ Result<VerifyReport> verify_bundle_parts(const std::string& path, const std::vec
     }
     if (is_manifest) manifest_text = content;
     if (content.find('\0') != std::string::npos) binary.insert(relative);
-    checker->check(relative, member->symlink ? member->link_target : content, findings);
+    // The tool's documents are searched once manifest.json (the last member) says its own words.
+    if (own_document(relative) && !member->symlink) own_documents[relative] = content;
+    else checker->check(relative, member->symlink ? member->link_target : content, findings);
     ++report.members;
     members[relative] = *member;
   }
   const std::string error_text = status == ARCHIVE_EOF ? "" : archive_error_text(a);
   archive_read_free(a);
   if (status != ARCHIVE_EOF) return fail(path, ": archive is damaged or cut short: ", error_text);
+  {
+    const auto parsed = nlohmann::json::parse(manifest_text, nullptr, false);
+    const std::vector<std::string> words = parsed.is_object() ? own_words(parsed) : std::vector<std::string>();
+    for (auto& [relative, content] : own_documents) {
+      checker->check(relative, without_own_words(std::move(content), words), findings);
+    }
+  }
   if (manifest_text.empty()) {
     report.problems.push_back("manifest.json is missing");
   } else {

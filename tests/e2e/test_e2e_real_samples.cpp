@@ -235,19 +235,20 @@ const std::vector<Leak> known_leaks_log_richard = {
     {"Richard's Kali", "another VM of the Workstation host (window tab1.file): in no inventory of this root"},
     {"Richard's Live Server 2", "another VM of the Workstation host (window tab3.file): in no inventory of this root"}};
 
-// The same three logs in Fusion VM bundles: the fusion manifest reads each VM log's own
-// `Hostname=` line (the host that ran the VM) before anything is written.
+// The same three logs as they are placed (in Fusion VM bundles, Workstation VMs, ESXi
+// datastores): every manifest with VMs reads each VM log's own `Hostname=` line (the
+// host that ran the VM) before anything is written.
 std::vector<Value> plus(std::vector<Value> values, std::vector<Value> more) {
   values.insert(values.end(), more.begin(), more.end());
   return values;
 }
-const std::vector<Value> values_log_alexuslee90_fusion = plus(values_log_alexuslee90, {"LAPTOP-25NBHP7S"});
-const std::vector<Leak> known_leaks_log_alexuslee90_fusion = {
+const std::vector<Value> values_log_alexuslee90_with_host = plus(values_log_alexuslee90, {"LAPTOP-25NBHP7S"});
+const std::vector<Leak> known_leaks_log_alexuslee90_with_host = {
     {"Windows 11 x64", "another VM of the Player host (pref.mruVM2): in no inventory of this root"}};
-const std::vector<Value> values_log_vinci230_fusion = plus(values_log_vinci230, {"干饭滴"});
-const std::vector<Leak> known_leaks_log_vinci230_fusion = {known_leaks_log_vinci230.front()};
-const std::vector<Value> values_log_richard_fusion = plus(values_log_richard, {"DESKTOP-FA13UF1"});
-const std::vector<Leak> known_leaks_log_richard_fusion(known_leaks_log_richard.begin() + 1, known_leaks_log_richard.end());
+const std::vector<Value> values_log_vinci230_with_host = plus(values_log_vinci230, {"干饭滴"});
+const std::vector<Leak> known_leaks_log_vinci230_with_host = {known_leaks_log_vinci230.front()};
+const std::vector<Value> values_log_richard_with_host = plus(values_log_richard, {"DESKTOP-FA13UF1"});
+const std::vector<Leak> known_leaks_log_richard_with_host(known_leaks_log_richard.begin() + 1, known_leaks_log_richard.end());
 
 // ---- ESXi host PTRS-ESXi-D02.ptrsad.local (root "esxi-ptrs")
 
@@ -643,12 +644,13 @@ void place_hosted_vms(Root& root, const std::string& base) {
   root.place({"vm/dogecoin_vmware.log", base + "Dogecoin P2Pool/vmware.log", values_log_dogecoin,
               known_leaks_log_dogecoin});
   root.place({"vm/Windows 10.vmx", base + "Windows 10/Windows 10.vmx", values_vmx_windows10, known_leaks_vmx_windows10});
-  root.place({"vm/alexuslee90_vmware.log", base + "Windows 10/vmware.log", values_log_alexuslee90,
-              known_leaks_log_alexuslee90});
+  root.place({"vm/alexuslee90_vmware.log", base + "Windows 10/vmware.log", values_log_alexuslee90_with_host,
+              known_leaks_log_alexuslee90_with_host});
   root.place({"vm/CentOS 7 64 位.vmx", base + "hh/CentOS 7 64 位.vmx", values_vmx_hh, known_leaks_vmx_hh});
-  root.place({"vm/vinci230_vmware.log", base + "hh/vmware.log", values_log_vinci230, known_leaks_log_vinci230});
-  root.place({"vm/richardlarbimensah_vmware.log", base + "Richard's Liver Server 1/vmware.log", values_log_richard,
-              known_leaks_log_richard});
+  root.place({"vm/vinci230_vmware.log", base + "hh/vmware.log", values_log_vinci230_with_host,
+              known_leaks_log_vinci230_with_host});
+  root.place({"vm/richardlarbimensah_vmware.log", base + "Richard's Liver Server 1/vmware.log",
+              values_log_richard_with_host, known_leaks_log_richard_with_host});
 }
 
 int members_under(const Bundle& bundle, const std::string& prefix) {
@@ -803,10 +805,11 @@ TEST_CASE("real samples: vCenter logs where the vcenter platform reads them") {
     root.place({"vcenter/logfile_vmw_log.0", "/var/log/vmware/vpxd/vpxd-1.log", {}, {}, true});
     root.place({"vcenter/vmon-703-20395099-unhealthy.log", "/var/log/vmware/vmon/vmon.log", {}, {}});
     check_root(root, known_verify_findings_vcenter_resnick, [](const Bundle& bundle, const std::vector<Text>&) {
-      // KNOWN ENGINE BEHAVIOUR: the appliance's short host name is `vcenter`, so the
-      // quoted platform name in manifest.json ("name": "vcenter") is replaced like any
-      // quoted host name; the vcenter manifest's own members show the platform instead.
-      CHECK(bundle.manifest["platform"]["name"] != "linux");
+      // The appliance's short host name is `vcenter`, the platform's own name: the
+      // documents keep the tool's words (manifest.json's platform, README.txt,
+      // index.html) and scrub the host's values; verify passes with the map.
+      CHECK(bundle.manifest["platform"]["name"] == "vcenter");
+      CHECK(bundle.manifest["host"]["hostname"] != "vcenter");
       CHECK(bundle.members.contains("var/log/vmware/vpxd/vpxd.log"));
       CHECK(bundle.members.contains("var/log/vmware/vmon/vmon.log"));
       check_parses(bundle, "vcenter/logfile_vpxd.0", k_log_line);
@@ -876,13 +879,13 @@ TEST_CASE("real samples: VM logs in Fusion bundles name the host that ran them (
                "vmlist3.DisplayName = \"Richard's Liver Server 1\"\n");
   root.place({"vm/Windows 10.vmx", vms + "Windows 10.vmwarevm/Windows 10.vmx", values_vmx_windows10,
               known_leaks_vmx_windows10});
-  root.place({"vm/alexuslee90_vmware.log", vms + "Windows 10.vmwarevm/vmware.log", values_log_alexuslee90_fusion,
-              known_leaks_log_alexuslee90_fusion});
+  root.place({"vm/alexuslee90_vmware.log", vms + "Windows 10.vmwarevm/vmware.log", values_log_alexuslee90_with_host,
+              known_leaks_log_alexuslee90_with_host});
   root.place({"vm/CentOS 7 64 位.vmx", vms + "hh.vmwarevm/CentOS 7 64 位.vmx", values_vmx_hh, known_leaks_vmx_hh});
-  root.place({"vm/vinci230_vmware.log", vms + "hh.vmwarevm/vmware.log", values_log_vinci230_fusion,
-              known_leaks_log_vinci230_fusion});
+  root.place({"vm/vinci230_vmware.log", vms + "hh.vmwarevm/vmware.log", values_log_vinci230_with_host,
+              known_leaks_log_vinci230_with_host});
   root.place({"vm/richardlarbimensah_vmware.log", vms + "Richard's Liver Server 1.vmwarevm/vmware.log",
-              values_log_richard_fusion, known_leaks_log_richard_fusion});
+              values_log_richard_with_host, known_leaks_log_richard_with_host});
   check_root(root, {}, [](const Bundle& bundle, const std::vector<Text>&) {
     CHECK(bundle.manifest["platform"]["name"] == "fusion");
     CHECK(members_under(bundle, "Users/") == 6);  // vmInventory, 2 .vmx, 3 vmware.log
