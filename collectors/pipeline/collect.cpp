@@ -109,7 +109,9 @@ Result<void> add_document(RunRecord& record, Scrubber& scrubber, ArchiveWriter& 
                           const std::string& path, std::string content,
                           std::map<std::string, std::string>* report_documents = nullptr) {
   // The same rules and map give the member's text: the page reads it as scrubbed.
-  if (report_documents && wanted_for_report(path)) (*report_documents)[path] = scrubber.scrub_value(content);
+  if (report_documents && wanted_for_report(path)) {
+    (*report_documents)[scrubber.scrub_value(path)] = scrubber.scrub_value(content);  // a diff's path names files
+  }
   return push_item(record, vmsupport::add_document(scrubber, writer, path, std::move(content)));
 }
 
@@ -171,7 +173,14 @@ void scrub_shown_values(Plan& plan, RunRecord& record, Scrubber& scrubber) {
     scrub(plan.vm->vmx);
     for (std::string& directory : plan.vm->other_directories) scrub(directory);
   }
-  for (CollectorPlan& collector : plan.collectors) scrub(collector.spec);
+  for (CollectorPlan& collector : plan.collectors) {
+    // The collectors of --vm are named after the VM's paths ("VirtualMachine:Selected files /vmfs/…/NAME/*.vmx").
+    const std::string spec = collector.spec;
+    scrub(collector.spec);
+    if (const std::size_t at = collector.id.find(spec); at != std::string::npos && !spec.empty()) {
+      collector.id.replace(at, spec.size(), collector.spec);
+    }
+  }
 }
 
 Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWriter& writer,
