@@ -38,6 +38,19 @@ std::string vm_directory(const Bundle& bundle) {
   return {};
 }
 
+// The linux fixture under `root`, its host renamed `name` (hostname, hosts,
+// the syslog host column), with `syslog_tail` added to its syslog.
+void copy_renamed_linux(const fs::path& root, const std::string& name, const std::string& syslog_tail) {
+  copy_fixture("linux", root);
+  for (const char* file : {"etc/hostname", "etc/hosts", "var/log/syslog"}) {
+    std::string text = read_file(root / file);
+    for (std::size_t at = text.find("linux-fixture-01"); at != std::string::npos; at = text.find("linux-fixture-01", at)) {
+      text.replace(at, 16, name);
+    }
+    write_file(root / file, text + (std::string(file) == "var/log/syslog" ? syslog_tail : ""));
+  }
+}
+
 }  // namespace
 
 TEST_SUITE("e2e") {
@@ -95,14 +108,7 @@ TEST_CASE("a host with a generic name keeps its name out of the host's own place
   // The linux fixture renamed "server": hostname, hosts, syslog host column.
   TempDir work;
   const fs::path root = work.path() / "root";
-  copy_fixture("linux", root);
-  for (const char* file : {"etc/hostname", "etc/hosts", "var/log/syslog"}) {
-    std::string text = read_file(root / file);
-    for (std::size_t at = text.find("linux-fixture-01"); at != std::string::npos; at = text.find("linux-fixture-01", at)) {
-      text.replace(at, 16, "server");
-    }
-    write_file(root / file, text + (std::string(file) == "var/log/syslog" ? "the server said hello\n" : ""));
-  }
+  copy_renamed_linux(root, "server", "the server said hello\n");
   Collected c = collect_quiet({"--root", root.string()}, work.path(), {});
   INFO("stderr: " << c.run.err);
   REQUIRE(c.run.exit_code == 0);
@@ -120,23 +126,15 @@ TEST_CASE("a host with a generic name keeps its name out of the host's own place
 }
 
 TEST_CASE("the documents vmsupport writes are scrubbed once, value by value, and keep their own words") {
-  // A host called "vcenter" and "vm" (words the tool itself writes), an
-  // e-mail in --contact, a MAC and an e-mail in a log the report quotes, a
-  // secret: each document shows the same pseudonyms as the members, the map
-  // holds no pseudonym of a pseudonym, and the JSON documents still parse.
+  // A host called "vcenter" or "vm" (words the tool itself writes), an
+  // e-mail in --contact and in the syslog, a secret: each document shows the
+  // same pseudonyms as the members, the map holds no pseudonym of a
+  // pseudonym, the tool's own words stay, and the JSON documents parse.
   for (const std::string name : {"vcenter", "vm"}) {
     CAPTURE(name);
     TempDir work;
     const fs::path root = work.path() / "root";
-    copy_fixture("linux", root);
-    for (const char* file : {"etc/hostname", "etc/hosts", "var/log/syslog"}) {
-      std::string text = read_file(root / file);
-      for (std::size_t at = text.find("linux-fixture-01"); at != std::string::npos; at = text.find("linux-fixture-01", at)) {
-        text.replace(at, 16, name);
-      }
-      write_file(root / file, text);
-    }
-    write_file(root / "var/log/syslog", read_file(root / "var/log/syslog") + "password = hunter2-not-here\nadmin ops@corp.example\n");
+    copy_renamed_linux(root, name, "password = hunter2-not-here\nadmin ops@corp.example\n");
     const fs::path map = work.path() / "state/map.json";
     Collected c = collect_quiet({"--root", root.string(), "--platform", "linux"}, work.path(),
                                 {"--case", "42", "--contact", "ops desk ops@corp.example"});
