@@ -285,7 +285,6 @@ void ContentScrubber::give_back(Plan plan) const {
   if (m_spare_plans.size() < k_plans_kept) m_spare_plans.push_back(std::move(plan));
 }
 
-
 std::future<ContentScrubber::Plan> ContentScrubber::analyse_later(std::string_view text) const {
   if (!m_settings.analyse_ahead) return std::async(std::launch::deferred, [this, text] { return analyse(text); });
   return m_analyser.run([this, text] { return analyse(text); });
