@@ -634,8 +634,23 @@ void openshiftrunner_etc(Root& root) {
   root.overlay("/etc/resolv.conf", "search stomas.cst\nnameserver 192.168.130.6\nnameserver 192.168.130.17\n");
 }
 
-// The Workstation and Player VMs' files (.vmx, .vmxf, vmware.log), each VM in a
-// directory of `base` named after its displayName; Richard's VM has only its log.
+// The Windows 10, hh and Richard VMs' files (.vmx, vmware.log), each VM in a directory
+// of `base` named after its displayName plus `suffix` (".vmwarevm" for Fusion);
+// Richard's VM has only its log.
+void place_player_vms(Root& root, const std::string& base, const std::string& suffix) {
+  root.place({"vm/Windows 10.vmx", base + "Windows 10" + suffix + "/Windows 10.vmx", values_vmx_windows10,
+              known_leaks_vmx_windows10});
+  root.place({"vm/alexuslee90_vmware.log", base + "Windows 10" + suffix + "/vmware.log", values_log_alexuslee90_with_host,
+              known_leaks_log_alexuslee90_with_host});
+  root.place({"vm/CentOS 7 64 位.vmx", base + "hh" + suffix + "/CentOS 7 64 位.vmx", values_vmx_hh, known_leaks_vmx_hh});
+  root.place({"vm/vinci230_vmware.log", base + "hh" + suffix + "/vmware.log", values_log_vinci230_with_host,
+              known_leaks_log_vinci230_with_host});
+  root.place({"vm/richardlarbimensah_vmware.log", base + "Richard's Liver Server 1" + suffix + "/vmware.log",
+              values_log_richard_with_host, known_leaks_log_richard_with_host});
+}
+
+// The Workstation and Player VMs' files (.vmx, .vmxf, vmware.log): the Dogecoin VM's
+// and place_player_vms's, in directories of `base`.
 void place_hosted_vms(Root& root, const std::string& base) {
   root.place({"vm/Dogecoin P2Pool.vmx", base + "Dogecoin P2Pool/Dogecoin P2Pool.vmx", values_vmx_dogecoin,
               known_leaks_vmx_dogecoin});
@@ -643,14 +658,7 @@ void place_hosted_vms(Root& root, const std::string& base) {
               known_leaks_vmxf_dogecoin});
   root.place({"vm/dogecoin_vmware.log", base + "Dogecoin P2Pool/vmware.log", values_log_dogecoin,
               known_leaks_log_dogecoin});
-  root.place({"vm/Windows 10.vmx", base + "Windows 10/Windows 10.vmx", values_vmx_windows10, known_leaks_vmx_windows10});
-  root.place({"vm/alexuslee90_vmware.log", base + "Windows 10/vmware.log", values_log_alexuslee90_with_host,
-              known_leaks_log_alexuslee90_with_host});
-  root.place({"vm/CentOS 7 64 位.vmx", base + "hh/CentOS 7 64 位.vmx", values_vmx_hh, known_leaks_vmx_hh});
-  root.place({"vm/vinci230_vmware.log", base + "hh/vmware.log", values_log_vinci230_with_host,
-              known_leaks_log_vinci230_with_host});
-  root.place({"vm/richardlarbimensah_vmware.log", base + "Richard's Liver Server 1/vmware.log",
-              values_log_richard_with_host, known_leaks_log_richard_with_host});
+  place_player_vms(root, base, "");
 }
 
 int members_under(const Bundle& bundle, const std::string& prefix) {
@@ -877,15 +885,7 @@ TEST_CASE("real samples: VM logs in Fusion bundles name the host that ran them (
                "vmlist2.config = \"" + vms + "hh.vmwarevm/CentOS 7 64 \xe4\xbd\x8d.vmx\"\n"
                "vmlist3.config = \"" + vms + "Richard's Liver Server 1.vmwarevm/Richard's Liver Server 1.vmx\"\n"
                "vmlist3.DisplayName = \"Richard's Liver Server 1\"\n");
-  root.place({"vm/Windows 10.vmx", vms + "Windows 10.vmwarevm/Windows 10.vmx", values_vmx_windows10,
-              known_leaks_vmx_windows10});
-  root.place({"vm/alexuslee90_vmware.log", vms + "Windows 10.vmwarevm/vmware.log", values_log_alexuslee90_with_host,
-              known_leaks_log_alexuslee90_with_host});
-  root.place({"vm/CentOS 7 64 位.vmx", vms + "hh.vmwarevm/CentOS 7 64 位.vmx", values_vmx_hh, known_leaks_vmx_hh});
-  root.place({"vm/vinci230_vmware.log", vms + "hh.vmwarevm/vmware.log", values_log_vinci230_with_host,
-              known_leaks_log_vinci230_with_host});
-  root.place({"vm/richardlarbimensah_vmware.log", vms + "Richard's Liver Server 1.vmwarevm/vmware.log",
-              values_log_richard_with_host, known_leaks_log_richard_with_host});
+  place_player_vms(root, vms, ".vmwarevm");
   check_root(root, {}, [](const Bundle& bundle, const std::vector<Text>&) {
     CHECK(bundle.manifest["platform"]["name"] == "fusion");
     CHECK(members_under(bundle, "Users/") == 6);  // vmInventory, 2 .vmx, 3 vmware.log
