@@ -7,11 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
-#include <algorithm>
-
 #include "bundle/archive_writer.h"
+#include "util/units.h"
 
 namespace vmsupport {
 namespace {
@@ -190,7 +190,7 @@ Result<std::optional<ArchiveEntry>> ArchiveReader::next() {
   out.type = type_of(entry);
   out.size =
       archive_entry_size_is_set(entry) ? static_cast<std::uint64_t>(archive_entry_size(entry)) : 0;
-  out.mtime = Clock::from_time_t(archive_entry_mtime(entry));
+  out.mtime = clock_from_unix(archive_entry_mtime(entry), archive_entry_mtime_nsec(entry));
   if (out.type == EntryType::symlink && archive_entry_symlink(entry))
     out.link_target = archive_entry_symlink(entry);
   if (out.type == EntryType::hardlink) out.link_target = normalise(archive_entry_hardlink(entry));

@@ -15,6 +15,7 @@
 
 #include "host/filesystem.h"
 #include "manifest/glob.h"
+#include "util/units.h"
 
 namespace vmsupport {
 namespace {
@@ -34,8 +35,7 @@ FileType type_of(mode_t mode) {
 }
 
 Clock::time_point mtime_of(const struct stat& st) {
-  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(
-      std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+  return clock_from_unix(st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 }
 
 std::string read_link(const std::string& host) {

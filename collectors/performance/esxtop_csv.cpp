@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "util/units.h"
+
 namespace vmsupport {
 namespace {
 
@@ -46,10 +48,14 @@ std::optional<Clock::time_point> row_time(const std::string& text) {
                   &tm.tm_sec, &end) != 6) {
     return std::nullopt;
   }
-  if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_year < 1970) return std::nullopt;
+  if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_year < 1970 ||
+      tm.tm_year > 9999 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
+      tm.tm_sec > 60) {
+    return std::nullopt;
+  }
   tm.tm_mon -= 1;
   tm.tm_year -= 1900;
-  return Clock::from_time_t(timegm(&tm));
+  return clock_from_unix(timegm(&tm));
 }
 
 std::optional<double> cell_value(const std::vector<std::string>& row, std::size_t index) {

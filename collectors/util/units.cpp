@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <string>
 
 namespace vmsupport {
@@ -69,6 +70,16 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
 
+Clock::time_point clock_from_unix(std::int64_t seconds, std::int64_t nanos) {
+  // The clock counts nanoseconds in 64 bits: about 9.2e9 seconds either side of 1970.
+  constexpr std::int64_t k_limit = std::numeric_limits<Clock::rep>::max() / 1'000'000'000 - 1;
+  if (seconds > k_limit) return Clock::time_point(Clock::duration(std::chrono::seconds(k_limit)));
+  if (seconds < -k_limit) return Clock::time_point(Clock::duration(std::chrono::seconds(-k_limit)));
+  if (nanos < 0 || nanos >= 1'000'000'000) nanos = 0;
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(seconds) +
+                                                                       std::chrono::nanoseconds(nanos)));
+}
+
 Result<Clock::time_point> parse_since(std::string_view text, Clock::time_point now) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   const std::string s(text);
@@ -94,7 +105,7 @@ Result<Clock::time_point> parse_since(std::string_view text, Clock::time_point n
     std::tm check{};
     gmtime_r(&t, &check);
     if (check.tm_mday != day || check.tm_mon != month - 1) return fail("'", text, "' is not a valid date");
-    return Clock::from_time_t(t);
+    return clock_from_unix(t);
   }
   auto duration = parse_duration(text);
   if (!duration) {

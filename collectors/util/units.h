@@ -15,6 +15,11 @@ namespace vmsupport {
 using Clock = std::chrono::system_clock;
 using Seconds = std::chrono::duration<double>;
 
+// A time stamp read from a file system, an archive or a log, clamped to what the
+// clock holds (nanoseconds since 1970: years 1678..2261). A file dated 3000 on a
+// host or in a tar header is kept at the clock's edge, not overflowed.
+Clock::time_point clock_from_unix(std::int64_t seconds, std::int64_t nanos = 0);
+
 // Bytes from "123", "10k", "25MiB", "2G", "1.5GB". Units are binary (k = KiB).
 // Fails on anything else, with a message naming the text.
 Result<std::uint64_t> parse_size(std::string_view text);

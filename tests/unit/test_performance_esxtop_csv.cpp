@@ -92,6 +92,15 @@ TEST_SUITE("unit") {
     CHECK_FALSE(parse_esxtop_csv("\"(PDH-CSV 4.0) (UTC)(0)\",\"\\\\h\\Memory\\Free MBytes\"\n").has_value());
     CHECK_FALSE(parse_esxtop_csv("\"(PDH-CSV 4.0)\",\"x\"\n\"13/01/2026 00:00:00\",\"1\"\n").has_value());
   }
+
+  TEST_CASE("a row time out of range is no time, not an overflow (found by fuzz_proc)") {
+    for (const char* when : {"12/05/20261 10:00:05", "12/05/2026 24:00:00", "12/05/2026 10:60:00", "12/05/2026 10:00:61",
+                             "12/05/2026 -1:00:00"}) {
+      CAPTURE(when);
+      const std::string capture = std::string("\"(PDH-CSV 4.0) (UTC)(0)\",\"\\\\h\\Memory\\Free MBytes\"\n\"") + when + "\",\"1\"\n";
+      CHECK_FALSE(parse_esxtop_csv(capture).has_value());
+    }
+  }
 }
 
 }  // namespace

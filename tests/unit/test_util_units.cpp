@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "util/units.h"
@@ -266,6 +267,16 @@ TEST_SUITE("unit") {
     CHECK(format_iso_utc(Clock::from_time_t(0)) == "1970-01-01T00:00:00Z");
     // Fractions of a second are dropped, not rounded.
     CHECK(format_iso_utc(k_now + milliseconds(999)) == "2026-11-23T06:54:00Z");
+  }
+
+  TEST_CASE("a time stamp beyond the clock's range is clamped to its edge, not overflowed") {
+    CHECK(clock_from_unix(1795416840) == k_now);
+    CHECK(clock_from_unix(0, 500'000'000) == Clock::from_time_t(0) + milliseconds(500));
+    CHECK(clock_from_unix(0, -1) == Clock::from_time_t(0));  // a broken nanosecond field is dropped
+    const Clock::time_point far = clock_from_unix(32'503'680'000);  // the year 3000
+    CHECK(far > Clock::from_time_t(9'000'000'000));
+    CHECK(far == clock_from_unix(std::numeric_limits<std::int64_t>::max()));
+    CHECK(clock_from_unix(std::numeric_limits<std::int64_t>::min()) < Clock::from_time_t(-9'000'000'000));
   }
 
   TEST_CASE("a --since date printed in ISO form reads back to the same time") {
