@@ -57,18 +57,22 @@ struct FdGuard {
 // Reads [offset, offset + length) or until EOF; EAGAIN ends the read.
 Result<std::string> read_range(int fd, std::uint64_t offset, std::uint64_t length,
                                const std::string& path) {
+  // Read straight into the result, a chunk at a time: a buffer of its own
+  // (zeroed for every file) cost more than the read of a small file.
   std::string out;
   out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(length, 64 << 20)));
-  std::string chunk(k_read_chunk, '\0');
   while (out.size() < length) {
-    const std::size_t want =
-        static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), length - out.size()));
-    const ssize_t n = pread(fd, chunk.data(), want, static_cast<off_t>(offset + out.size()));
+    const std::size_t have = out.size();
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(k_read_chunk, length - have));
+    ssize_t n = 0;
+    out.resize_and_overwrite(have + want, [&](char* data, std::size_t) {
+      n = pread(fd, data + have, want, static_cast<off_t>(offset + have));
+      return have + static_cast<std::size_t>(std::max<ssize_t>(n, 0));
+    });
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
     if (n < 0) return fail("read ", path, ": ", errno_text(errno));
     if (n == 0) break;
-    out.append(chunk.data(), static_cast<std::size_t>(n));
   }
   return out;
 }
