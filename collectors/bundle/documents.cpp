@@ -178,9 +178,11 @@ Result<void> write_manifest_json(const RunRecord& record,
   if (record.items.empty()) return sink(out + "\n");
   out.resize(out.size() - std::string_view("[]\n}").size());  // reopen the empty "items" list
   out += "[";
-  for (std::size_t i = 0; i < record.items.size(); ++i) {
-    out += i == 0 ? "\n" : ",\n";
-    append_indented(out, dump(item_json(record.items[i], record)));
+  bool first = true;
+  for (const ItemRecord& item : record.items) {
+    out += first ? "\n" : ",\n";
+    first = false;
+    append_indented(out, dump(item_json(item, record)));
     if (out.size() >= k_flush_at) {
       if (auto ok = sink(out); !ok) return ok;
       out.clear();
@@ -272,22 +274,61 @@ std::string render_readme(const RunRecord& record) {
   return out.str();
 }
 
-std::string render_scrub_report(const ScrubReport& report) {
-  json members = json::array();
-  for (const auto& [path, counts] : report.members) {
-    if (!counts.empty()) members.push_back(json{{"path", path}, {"replaced", counts}});
-  }
+namespace {
+
+json scrub_report_head(const ScrubReport& report) {
+  return json{{"format_version", 1}, {"inventory_names", report.inventory}, {"replaced", report.totals}};
+}
+
+json scrub_report_tail(const ScrubReport& report) {
   json left_out = json::array();
   for (const auto& [path, why] : report.left_out) left_out.push_back(json{{"path", path}, {"reason", why}});
   json unscrubbed = json::array();
   for (const auto& [path, why] : report.unscrubbed) unscrubbed.push_back(json{{"path", path}, {"reason", why}});
-  const json doc{{"format_version", 1},
-                 {"inventory_names", report.inventory},
-                 {"replaced", report.totals},
-                 {"members", members},
-                 {"left_out", left_out},
-                 {"packed_unscrubbed", unscrubbed}};
-  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return json{{"left_out", left_out}, {"packed_unscrubbed", unscrubbed}};
+}
+
+}  // namespace
+
+Result<void> write_scrub_report(const ScrubReport& report, const ItemLog& items,
+                                const std::function<Result<void>(std::string_view)>& sink) {
+  constexpr std::size_t k_flush_at = 64 << 10;
+  json head = scrub_report_head(report);
+  head["members"] = json::array();
+  std::string out = dump(head);
+  out.resize(out.size() - std::string_view("[]\n}").size());  // reopen the empty "members" list
+  out += "[";
+  bool first = true;
+  for (const ItemRecord& item : items) {
+    if (item.replaced.empty() || item.path.empty()) continue;
+    out += first ? "\n" : ",\n";
+    first = false;
+    append_indented(out, dump(json{{"path", item.path}, {"replaced", item.replaced}}));
+    if (out.size() >= k_flush_at) {
+      if (auto ok = sink(out); !ok) return ok;
+      out.clear();
+    }
+  }
+  out += first ? "],\n" : "\n  ],\n";
+  const std::string tail = dump(scrub_report_tail(report));
+  out += std::string_view(tail).substr(2);  // its keys, after the "{\n"
+  out += "\n";
+  return sink(out);
+}
+
+std::string render_scrub_report(const ScrubReport& report, const ItemLog& items) {
+  std::string out;
+  (void)write_scrub_report(report, items, [&](std::string_view piece) -> Result<void> {
+    out += piece;
+    return {};
+  });
+  return out;
+}
+
+std::string render_scrub_report_summary(const ScrubReport& report) {
+  json doc = scrub_report_head(report);
+  doc.update(scrub_report_tail(report));
+  return dump(doc) + "\n";
 }
 
 }  // namespace vmsupport

@@ -13,33 +13,13 @@
 #include <vector>
 
 #include "bundle/case_info.h"
+#include "bundle/item_log.h"
 #include "kinds/host_facts.h"
 #include "kinds/item.h"
 #include "plan/plan.h"
 #include "scrub/content_scrubber.h"
 
 namespace vmsupport {
-
-// One item of the run as recorded: a member of the bundle or a skip/failure.
-struct ItemRecord {
-  std::size_t collector = 0;
-  std::string source;
-  std::string path;          // member path relative to the top directory; "" if none
-  std::string link_target;
-  Status status = Status::ok;
-  std::string reason;
-  std::uint64_t size = 0;    // bytes in the bundle
-  std::uint64_t original_size = 0;
-  std::string sha256;
-  bool truncated = false;
-  bool scrubbed = false;
-  bool packed_as_is = false;  // a binary packed unscrubbed on purpose (a crash core, --include-cores)
-  bool permission_denied = false;  // failed for lack of permission
-  Clock::time_point mtime{};
-  std::chrono::milliseconds duration{0};
-  std::optional<int> exit_code;
-  std::string mode;
-};
 
 // A collector's outcome: the worst of its items.
 struct CollectorRecord {
@@ -61,7 +41,7 @@ struct RunRecord {
   nlohmann::ordered_json options;   // the run's options as given
   std::string scrub;                // the scrubber's description
   bool scrubbed = false;
-  std::vector<ItemRecord> items;
+  ItemLog items;                    // in bundle order; spilled to a temporary file when many
   std::vector<CollectorRecord> collectors;  // parallel to plan->collectors
   bool interrupted = false;
   bool root_privileges = true;      // the run had root privileges (effective uid 0)
@@ -97,8 +77,14 @@ std::string render_manifest_json(const RunRecord& record);
 std::string render_manifest_summary_json(const RunRecord& record);
 std::string render_readme(const RunRecord& record);
 
-// scrub-report.json: counts per category and per member, what was left out;
-// never an original value.
-std::string render_scrub_report(const ScrubReport& report);
+// scrub-report.json: counts per category and per member (from the items'
+// records), what was left out; never an original value. Handed to `sink` in
+// pieces like manifest.json.
+Result<void> write_scrub_report(const ScrubReport& report, const ItemLog& items,
+                                const std::function<Result<void>(std::string_view)>& sink);
+// The same, as one string.
+std::string render_scrub_report(const ScrubReport& report, const ItemLog& items);
+// scrub-report.json without its "members": what the report reads.
+std::string render_scrub_report_summary(const ScrubReport& report);
 
 }  // namespace vmsupport

@@ -24,7 +24,7 @@ struct RescrubRecord {
   std::string hostname;            // as the input names it (scrubbed with the document)
   nlohmann::ordered_json options;  // as given; "keep" is read back by verify
   std::string scrub;               // the scrubber's description
-  std::vector<ItemRecord> items;   // the input's members, then the documents
+  ItemLog items;                   // the input's members, then the documents
 };
 
 // Collector names of manifest.json items: a member of the input, a generated document.

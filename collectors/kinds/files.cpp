@@ -77,7 +77,7 @@ void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanCon
 // take, without an "already collected" item per file.
 void plan_directory(const FileSpec& spec, const std::string& path, int depth,
                     PlanContext& context) {
-  if (!context.walked.insert(path).second && depth > 0) return;
+  if (!context.walked.emplace(std::string_view(path)).second && depth > 0) return;
   if (depth >= k_max_walk_depth) {
     add_skip(context, path, Status::skipped, "directory nested too deep (64 levels), not walked");
     return;
@@ -104,20 +104,20 @@ void plan_directory(const FileSpec& spec, const std::string& path, int depth,
 void plan_regular(const FileSpec& spec, const std::string& path, const FileInfo& info,
                   PlanContext& context) {
   const std::string content_member = relative_member(info.resolved);
-  if (context.content_at.contains(info.resolved) && path == info.resolved) {
-    context.add(path, "", SkipTask{Status::ok, "already collected as " + context.content_at[info.resolved]});
+  const bool collected = context.collected.contains(std::string_view(info.resolved));
+  if (collected && path == info.resolved) {
+    context.add(path, "", SkipTask{Status::ok, "already collected as " + content_member});
     return;
   }
-  if (!context.content_at.contains(info.resolved)) {
+  if (!collected) {
     const std::uint64_t cap = spec.max_bytes.value_or(context.options.max_file_size);
-    context.content_at[info.resolved] = content_member;
+    context.collected.emplace(std::string_view(info.resolved));
     context.plan.estimated_bytes += std::min(info.size, cap);
-    context.add(info.resolved, content_member, FileTask{info.resolved, info.size, info.mtime, cap});
+    context.add(info.resolved, content_member, FileTask{info.size, info.mtime, cap});
   }
   const std::string link_member = relative_member(path);
-  if (path != info.resolved && !context.members.contains(link_member)) {
-    context.add(path, link_member,
-                LinkTask{relative_target(link_member, context.content_at[info.resolved])});
+  if (path != info.resolved && !context.members.contains(std::string_view(link_member))) {
+    context.add(path, link_member, LinkTask{relative_target(link_member, content_member)});
   }
 }
 
@@ -268,11 +268,11 @@ CollectedItem collect_file(const Task& task, const FileTask& file, CollectContex
   item.source = task.source;
   if (std::min(file.size, file.max_bytes) > k_in_memory_limit) {
     // A large file stays on disk, open, until it is scrubbed and written.
-    auto opened = context.fs.open(file.resolved, file.max_bytes);
+    auto opened = context.fs.open(task.source, file.max_bytes);
     if (record_read(item, task, opened, context)) item.body = std::move(opened->range);
     return item;
   }
-  auto content = context.fs.read(file.resolved, file.max_bytes);
+  auto content = context.fs.read(task.source, file.max_bytes);
   item.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   if (!record_read(item, task, content, context)) return item;
   item.content = std::move(content->bytes);

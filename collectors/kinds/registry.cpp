@@ -27,7 +27,7 @@ const KindInfo& kind_of(const EntrySpec& entry) { return k_kinds[entry.index()];
 
 void PlanContext::add(std::string source, std::string archive_path,
                       std::variant<FileTask, LinkTask, CommandTask, SkipTask> work) {
-  if (!archive_path.empty()) members.insert(archive_path);
+  if (!archive_path.empty()) members.emplace(std::string_view(archive_path));
   plan.tasks.push_back(Task{collector, std::move(source), std::move(archive_path), std::move(work)});
 }
 

@@ -112,14 +112,14 @@ void quote_core_logs(CoreReport& report, const Plan& plan, FileSystem& fs) {
   if (report.cores.empty()) return;
   for (const Task& task : plan.tasks) {
     const auto* file = std::get_if<FileTask>(&task.work);
-    if (!file || file->resolved.find("/log") == std::string::npos || file->resolved.ends_with(".gz")) continue;
-    auto content = fs.read(file->resolved, k_log_scan_bytes);
+    if (!file || task.source.find("/log") == std::string::npos || task.source.ends_with(".gz")) continue;
+    auto content = fs.read(task.source, k_log_scan_bytes);
     if (!content || content->bytes.find('\0') != std::string::npos) continue;
     for (std::string_view whole : split_lines(content->bytes)) {
       const std::string_view line = whole.substr(0, 400);
       for (CoreFinding& core : report.cores) {
         if (core.log_lines.size() < k_log_lines_per_core && mentions(line, core)) {
-          core.log_lines.push_back(file->resolved + ": " + std::string(line));
+          core.log_lines.push_back(task.source + ": " + std::string(line));
         }
       }
     }
@@ -195,7 +195,7 @@ std::string reason_not_packed(const CoreFinding& core, const CoresOptions& optio
 }  // namespace
 
 Result<void> pack_cores(CoreReport& report, const CoresOptions& options, FileSystem& fs, Scrubber& scrubber,
-                        ArchiveWriter& writer, std::vector<ItemRecord>& records) {
+                        ArchiveWriter& writer, ItemLog& records) {
   std::uint64_t packed = 0;
   for (CoreFinding& core : report.cores) {
     core.not_packed = reason_not_packed(core, options, packed);

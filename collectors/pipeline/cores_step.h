@@ -65,6 +65,6 @@ std::string render_cores_json(const CoreReport& report, const CoresOptions& opti
 // unscrubbed, streamed from the root; records why the others are not packed.
 // Fails only on a write error of the archive.
 Result<void> pack_cores(CoreReport& report, const CoresOptions& options, FileSystem& fs, Scrubber& scrubber,
-                        ArchiveWriter& writer, std::vector<ItemRecord>& records);
+                        ArchiveWriter& writer, ItemLog& records);
 
 }  // namespace vmsupport

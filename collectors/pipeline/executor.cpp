@@ -78,7 +78,7 @@ class OrderedRun {
   OrderedRun(const Plan& plan, const ExecutorSettings& settings, CollectContext& context,
              Scrubber& scrubber, const EncodeSettings& encode)
       : m_plan(plan), m_settings(settings), m_context(context), m_scrubber(scrubber), m_encode(encode),
-        m_slots(plan.tasks.size()), m_window(std::max(4u, settings.jobs * 4)) {}
+        m_window(std::max(4u, settings.jobs * 4)), m_slots(m_window) {}
 
   // Collects and prepares items in parallel; applies the scrubber in plan
   // order (pseudonyms are numbered the same way every run), off the writer;
@@ -88,8 +88,8 @@ class OrderedRun {
       std::size_t index = 0;
       {
         std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [&] { return m_stop || m_next >= m_slots.size() || may_start(m_next); });
-        if (m_stop || m_next >= m_slots.size()) return;
+        m_changed.wait(lock, [&] { return m_stop || m_next >= m_plan.tasks.size() || may_start(m_next); });
+        if (m_stop || m_next >= m_plan.tasks.size()) return;
         index = m_next++;
         m_in_flight += expected_bytes(m_plan.tasks[index]);
       }
@@ -110,7 +110,7 @@ class OrderedRun {
       held = recount(held, encoded && *encoded ? (*encoded)->held_bytes() : 0);
       Done done{record_of(member, {}), std::move(encoded), held};
       std::lock_guard lock(m_mutex);
-      m_slots[index].emplace(std::move(done));
+      slot(index).emplace(std::move(done));
       m_changed.notify_all();
     }
   }
@@ -118,9 +118,9 @@ class OrderedRun {
   // Blocks until task `index` is scrubbed, then takes it.
   Done take(std::size_t index) {
     std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [&] { return m_slots[index].has_value(); });
-    Done done = std::move(*m_slots[index]);
-    m_slots[index].reset();
+    m_changed.wait(lock, [&] { return slot(index).has_value(); });
+    Done done = std::move(*slot(index));
+    slot(index).reset();
     m_written = index + 1;
     m_in_flight -= std::min(m_in_flight, done.held);
     m_changed.notify_all();
@@ -138,6 +138,10 @@ class OrderedRun {
   }
 
  private:
+  // Tasks in flight lie in [m_written, m_written + m_window): their slots
+  // are a ring, not one per task (100,000 empty slots were 50 MiB).
+  std::optional<Done>& slot(std::size_t index) { return m_slots[index % m_window]; }
+
   // The next task to write always starts; others within the window and the budget.
   bool may_start(std::size_t index) const {
     if (index == m_written) return true;
@@ -186,8 +190,8 @@ class OrderedRun {
   CollectContext& m_context;
   Scrubber& m_scrubber;
   const EncodeSettings& m_encode;
-  std::vector<std::optional<Done>> m_slots;
   std::size_t m_window;
+  std::vector<std::optional<Done>> m_slots;
   std::uint64_t m_budget = memory_budget();
   std::mutex m_mutex;
   std::condition_variable m_changed;
@@ -247,6 +251,7 @@ ItemRecord record_of(const ScrubbedItem& member, const MemberDigest& digest) {
   record.exit_code = item.exit_code;
   record.mode = item.mode;
   record.permission_denied = item.permission_denied;
+  record.replaced = member.counts();
   set_digest(record, digest);
   return record;
 }
@@ -313,7 +318,7 @@ Result<ItemRecord> add_rendered_document(Scrubber& scrubber, ArchiveWriter& writ
 
 Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, FileSystem& fs,
                           ProcessRunner& runner, Scrubber& scrubber, ArchiveWriter& writer,
-                          std::vector<ItemRecord>& items) {
+                          ItemLog& items) {
   CollectContext context{fs, runner, settings.deadline, settings.cancel};
   OrderedRun run(plan, settings, context, scrubber, writer.encode_settings());
   std::vector<std::jthread> workers;
@@ -321,7 +326,6 @@ Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, Fi
     workers.emplace_back([&run] { run.worker(); });
   }
   Result<void> outcome;
-  items.reserve(items.size() + plan.tasks.size() + 16);  // no copy of 100,000 records while growing
   Progress progress{"collect", {}, 0, plan.tasks.size(), 0, plan.estimated_bytes};
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
     if (settings.on_progress) {

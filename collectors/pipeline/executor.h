@@ -39,7 +39,7 @@ struct ExecutorSettings {
 // Fails only when the archive cannot be written (the first write error).
 Result<void> execute_plan(const Plan& plan, const ExecutorSettings& settings, FileSystem& fs,
                           ProcessRunner& runner, Scrubber& scrubber, ArchiveWriter& writer,
-                          std::vector<ItemRecord>& items);
+                          ItemLog& items);
 
 // Adds a document the tool writes itself (README.txt, manifest.json, ...) as
 // the member `path`, through the scrubber; its record has no collector.

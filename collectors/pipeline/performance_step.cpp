@@ -35,7 +35,7 @@ std::unique_ptr<PerformanceSampler> start_performance(const PerformanceOptions& 
 }
 
 Result<void> add_performance(PerformanceSampler* sampler, const Plan& plan, Scrubber& scrubber, ArchiveWriter& writer,
-                             std::vector<ItemRecord>& items, std::map<std::string, std::string>& report_documents) {
+                             ItemLog& items, std::map<std::string, std::string>& report_documents) {
   if (!sampler) return {};
   const std::size_t collector = collector_index(plan);
   PerformanceResult result = sampler->finish();

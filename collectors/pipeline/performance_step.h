@@ -25,6 +25,6 @@ std::unique_ptr<PerformanceSampler> start_performance(const PerformanceOptions& 
 // goes into `report_documents` too, for index.html to show. Fails only when
 // the archive cannot be written.
 Result<void> add_performance(PerformanceSampler* sampler, const Plan& plan, Scrubber& scrubber, ArchiveWriter& writer,
-                             std::vector<ItemRecord>& items, std::map<std::string, std::string>& report_documents);
+                             ItemLog& items, std::map<std::string, std::string>& report_documents);
 
 }  // namespace vmsupport

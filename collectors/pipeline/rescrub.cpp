@@ -125,7 +125,7 @@ Result<void> add_documents(RescrubRecord& record, const ScrubSetup& scrub, Archi
   ScrubReport report = scrub.content->report();
   report.left_out.insert(report.left_out.end(), left_out.begin(), left_out.end());
   Scrubber& scrubber = *scrub.scrubber;
-  const std::string scrub_report = render_scrub_report(report);
+  const std::string scrub_report = render_scrub_report(report, record.items);
   if (auto ok = add_document(record, scrubber, writer, "scrub-report.json", scrub_report); !ok)
     return ok;
   record.finished = Clock::now();
@@ -133,7 +133,7 @@ Result<void> add_documents(RescrubRecord& record, const ScrubSetup& scrub, Archi
   if (auto ok = add_document(record, scrubber, writer, "README.txt", render_rescrub_readme(record));
       !ok)
     return ok;
-  const std::string page = render_rescrub_report(record, {{"scrub-report.json", scrub_report}},
+  const std::string page = render_rescrub_report(record, {{"scrub-report.json", render_scrub_report_summary(report)}},
                                                  report_documents, scrubber);
   if (auto ok = add_document(record, scrubber, writer, "index.html", page); !ok) return ok;
   return add_document(record, scrubber, writer, "manifest.json", render_rescrub_manifest(record));
@@ -212,6 +212,7 @@ RescrubSummary rescrub(const RescrubOptions& options) {
                                     survey->host_name, *scrub->content);
   auto writer = ArchiveWriter::open(output->path, output->compression, output->top_dir);
   if (!writer) return failed(k_exit_no_bundle, writer.error());
+  record.items = ItemLog(spool_directory_beside(output->path));
   // 6. Pass 2: every member of the input through the scrubber into the new archive.
   auto reader = ArchiveReader::open(options.input);
   if (!reader) return failed(k_exit_usage, reader.error());

@@ -86,7 +86,7 @@ std::string leave_out_reason(const ArchiveEntry& entry, const std::string& path,
 class MemberCopier {
  public:
   MemberCopier(const MemberCopySettings& settings, const ScrubSetup& scrub, ArchiveWriter& writer,
-               std::vector<ItemRecord>& items, LeftOut& left_out,
+               ItemLog& items, LeftOut& left_out,
                std::map<std::string, std::string>& report_documents)
       : m_settings(settings),
         m_scrub(scrub),
@@ -106,7 +106,7 @@ class MemberCopier {
   const MemberCopySettings& m_settings;
   const ScrubSetup& m_scrub;
   ArchiveWriter& m_writer;
-  std::vector<ItemRecord>& m_items;
+  ItemLog& m_items;
   LeftOut& m_left_out;
   std::map<std::string, std::string>& m_report_documents;
   std::set<std::string> m_written;
@@ -194,7 +194,7 @@ Result<void> MemberCopier::write(const ScrubbedItem& member) {
 
 Result<void> copy_members(ArchiveReader& reader, const MemberCopySettings& settings,
                           const ScrubSetup& scrub, ArchiveWriter& writer,
-                          std::vector<ItemRecord>& items, LeftOut& left_out,
+                          ItemLog& items, LeftOut& left_out,
                           std::map<std::string, std::string>& report_documents) {
   MemberCopier copier(settings, scrub, writer, items, left_out, report_documents);
   while (true) {

@@ -43,7 +43,7 @@ using LeftOut = std::vector<std::pair<std::string, std::string>>;
 // reader.damaged() is true), a write error, or when cancelled.
 Result<void> copy_members(ArchiveReader& reader, const MemberCopySettings& settings,
                           const ScrubSetup& scrub, ArchiveWriter& writer,
-                          std::vector<ItemRecord>& items, LeftOut& left_out,
+                          ItemLog& items, LeftOut& left_out,
                           std::map<std::string, std::string>& report_documents);
 
 }  // namespace vmsupport

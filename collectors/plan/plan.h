@@ -31,8 +31,9 @@ struct PlanOptions {
   std::string vm;                             // --vm: one VM (name, directory or .vmx path)
 };
 
+// A file's task reads Task::source: its path inside the root after symlinks
+// (a symlink is a LinkTask to the file's own task).
 struct FileTask {
-  std::string resolved;      // path inside the root after symlinks
   std::uint64_t size = 0;
   Clock::time_point mtime{};
   std::uint64_t max_bytes = 0;

@@ -19,7 +19,7 @@ std::string scrubbed(Scrubber& scrubber, const std::string& path, std::string co
 }
 
 // The bundle's members as the records have them, then the two documents written after the page.
-void add_members(ReportInputs& inputs, const std::vector<ItemRecord>& items,
+void add_members(ReportInputs& inputs, const ItemLog& items,
                  const std::function<std::string(const ItemRecord&)>& collector_of) {
   for (const ItemRecord& item : items) {
     if (item.path.empty()) continue;

@@ -569,12 +569,10 @@ ScrubbedItem ContentScrubber::scrub_prepared(CollectedItem item, std::unique_ptr
   item.source = scrub_text(item.source, path_counts);
   item.reason = scrub_text(item.reason, path_counts);
   std::lock_guard lock(m_report_mutex);
-  for (const auto& [category, count] : counts) {
-    m_report.totals[category] += count;
-    if (!item.archive_path.empty()) m_report.members[item.archive_path][category] += count;
-  }
+  for (const auto& [category, count] : counts) m_report.totals[category] += count;
   for (const auto& [category, count] : path_counts) m_report.totals[category] += count;
-  return make(std::move(item), !(mine && mine->as_is));
+  if (item.archive_path.empty()) counts.clear();  // left out: no member to count them for
+  return make(std::move(item), !(mine && mine->as_is), std::move(counts));
 }
 
 // Not counted in the report: a value of a document is not a member's content

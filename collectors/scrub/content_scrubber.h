@@ -33,16 +33,13 @@ struct ScrubSettings {
 };
 
 // What the scrubber did, for scrub-report.json: counts only, never originals.
+// The counts of each member travel with its item (ScrubbedItem::counts).
 struct ScrubReport {
   std::map<std::string, std::size_t> inventory;                        // names known, per category
   std::map<std::string, std::size_t> totals;                           // replacements per category
-  std::map<std::string, std::map<std::string, std::size_t>> members;   // member -> category -> count
   std::vector<std::pair<std::string, std::string>> left_out;           // (member, why)
   std::vector<std::pair<std::string, std::string>> unscrubbed;         // (member, why): packed as they are
 };
-
-// Replacement counts of one text, per category ("secret" for masked values).
-using ScrubCounts = std::map<std::string, std::size_t>;
 
 class ContentScrubber final : public Scrubber {
  public:

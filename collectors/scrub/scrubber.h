@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,6 +15,9 @@
 namespace vmsupport {
 
 class Scrubber;
+
+// Replacement counts of one text, per category ("secret" for masked values).
+using ScrubCounts = std::map<std::string, std::size_t>;
 
 // What a scrubber worked out for one item ahead of time (see Scrubber::prepare).
 class PreparedScrub {
@@ -28,12 +32,16 @@ class ScrubbedItem {
   const CollectedItem& item() const { return m_item; }
   // True when the content went through a real scrubber (false for --no-scrub).
   bool scrubbed() const { return m_scrubbed; }
+  // What was replaced in the content, per category (scrub-report.json's members).
+  const ScrubCounts& counts() const { return m_counts; }
 
  private:
   friend class Scrubber;
-  ScrubbedItem(CollectedItem item, bool scrubbed) : m_item(std::move(item)), m_scrubbed(scrubbed) {}
+  ScrubbedItem(CollectedItem item, bool scrubbed, ScrubCounts counts)
+      : m_item(std::move(item)), m_scrubbed(scrubbed), m_counts(std::move(counts)) {}
   CollectedItem m_item;
   bool m_scrubbed;
+  ScrubCounts m_counts;
 };
 
 class Scrubber {
@@ -66,8 +74,8 @@ class Scrubber {
   ScrubbedItem rendered(CollectedItem item) { return make(std::move(item), active()); }
 
  protected:
-  static ScrubbedItem make(CollectedItem item, bool scrubbed) {
-    return ScrubbedItem(std::move(item), scrubbed);
+  static ScrubbedItem make(CollectedItem item, bool scrubbed, ScrubCounts counts = {}) {
+    return ScrubbedItem(std::move(item), scrubbed, std::move(counts));
   }
 };
 
