@@ -7,13 +7,17 @@
 # more names (--scrub-words). Prints wall time, peak memory, output size and
 # the ratios. Then one log of BIG_MIB (default 2048) alone: tar czf against
 # collect, to show that memory stays flat whatever the size of a member.
+# Then FILES small files (default 100,000) in a Linux root: tar czf against
+# collect, for the cost per file in time and memory.
 # Usage:
 #   scripts/bench-collect.sh [SIZE_MIB (default 200)] [RUNS (default 3)] [BIG_MIB (default 2048; 0 skips)]
+#                            [FILES (default 100000; 0 skips)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-200}
 runs=${2:-3}
 big_mib=${3:-2048}
+files=${4:-100000}
 bin=${BIN:-build/vmsupport}  # BIN=PATH compares another build on the same tree
 [ -x "$bin" ] || bash scripts/build.sh
 work=$(mktemp -d)
@@ -98,6 +102,30 @@ if (( big_mib > 0 )); then
   row "vmsupport collect (one large log)" "$bcol_s" "$bcol_cpu" "$bcol_kib" "-"
   ratio "time ratio collect (one large log) / tar" "$bcol_s" "$btar_s"
 fi
+mcol_kib=0
+if (( files > 0 )); then
+  # Many small files where the linux manifest walks (Hardware:VendorAgents: /var/log/hp).
+  many=$work/many
+  rm -rf "$work/out" "$work/state" "$work/root" "$work/big"
+  mkdir -p "$many/etc" "$many/var/log"
+  echo "bench-many-01" > "$many/etc/hostname"
+  python3 - "$many/var/log/hp" "$files" <<'PY'
+import os, sys
+d = sys.argv[1]
+os.makedirs(d)
+for i in range(int(sys.argv[2])):
+    with open(os.path.join(d, "agent-%06d.log" % i), "w") as f:
+        f.write("event %d from bench-many-01 at 10.1.%d.%d\n" % (i, i // 250 % 250, i % 250))
+PY
+  echo "small files: $files"
+  runs=1
+  read -r mtar_s mtar_kib _ mtar_cpu < <(measure tar czf "$work/out/tar.tgz" -C "$many" .)
+  read -r mcol_s mcol_kib _ mcol_cpu < <(measure "$bin" collect --root "$many" --platform linux \
+    --state-dir "$work/state" -o "$work/out/" -q)
+  row "tar czf ($files small files)" "$mtar_s" "$mtar_cpu" "$mtar_kib" "-"
+  row "vmsupport collect ($files small files)" "$mcol_s" "$mcol_cpu" "$mcol_kib" "-"
+  ratio "time ratio collect (small files) / tar" "$mcol_s" "$mtar_s"
+fi
 limit=$(( 64 * 1024 ))
-for kib in "$raw_kib" "$scr_kib" "$big_kib" "$bcol_kib"; do (( kib > limit )) && over=1; done
+for kib in "$raw_kib" "$scr_kib" "$big_kib" "$bcol_kib" "$mcol_kib"; do (( kib > limit )) && over=1; done
 echo "peak memory target (64 MiB = $limit KiB): $([ -n "${over:-}" ] && echo MISSED || echo met)"

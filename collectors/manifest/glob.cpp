@@ -71,12 +71,39 @@ bool match_component(const std::string& pattern, const std::string& name) {
   return fnmatch(pattern.c_str(), name.c_str(), FNM_PERIOD) == 0;
 }
 
+namespace {
+
+// The component of `path` at or after `at` (slashes skipped); false at the end.
+bool next_component(std::string_view path, std::size_t& at, std::string_view& component) {
+  while (at < path.size() && path[at] == '/') ++at;
+  if (at >= path.size()) return false;
+  std::size_t end = path.find('/', at);
+  if (end == std::string_view::npos) end = path.size();
+  component = path.substr(at, end - at);
+  at = end;
+  return true;
+}
+
+}  // namespace
+
+// Called for every planned path and every forbid rule: no allocation, and
+// fnmatch only for components that hold a wildcard.
 bool matches_or_under(const std::string& glob, const std::string& path) {
-  const std::vector<std::string> pattern = split_path(glob);
-  const std::vector<std::string> parts = split_path(path);
-  if (parts.size() < pattern.size()) return false;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (fnmatch(pattern[i].c_str(), parts[i].c_str(), 0) != 0) return false;
+  thread_local std::string pattern_buffer;
+  thread_local std::string name_buffer;
+  std::size_t g = 0;
+  std::size_t p = 0;
+  std::string_view pattern;
+  std::string_view name;
+  while (next_component(glob, g, pattern)) {
+    if (!next_component(path, p, name)) return false;
+    if (pattern.find_first_of("*?[\\") == std::string_view::npos) {
+      if (pattern != name) return false;
+      continue;
+    }
+    pattern_buffer.assign(pattern);
+    name_buffer.assign(name);
+    if (fnmatch(pattern_buffer.c_str(), name_buffer.c_str(), 0) != 0) return false;
   }
   return true;
 }

@@ -98,6 +98,12 @@ const UnderCase k_under[] = {
     {"/proc/kcore", "/proc/kcore", true},
     {"/sys/kernel/debug", "/sys/kernel/debug/tracing/trace_pipe", true},
     {"/", "/anything/at/all", true},
+    {"/etc//shadow", "/etc/shadow", true},  // empty components count for nothing, on either side
+    {"/etc/shadow", "//etc///shadow/", true},
+    {"/etc/ssh/ssh_host_[re]*_key", "/etc/ssh/ssh_host_ed25519_key", true},
+    {"/etc/ssh/ssh_host_[re]*_key", "/etc/ssh/ssh_host_dsa_key", false},
+    {"/var/log/a\\*b", "/var/log/a*b", true},  // an escaped '*' is a literal star
+    {"/var/log/a\\*b", "/var/log/axb", false},
 };
 
 }  // namespace
