@@ -82,6 +82,12 @@ Result<Output> choose_output(const RescrubOptions& options, const std::string& h
   std::error_code ec;
   if (stdfs::equivalent(path, options.input, ec))
     return fail("-o ", path, ": that is the input itself");
+  // Never overwrite: it may be an earlier scrubbed bundle the vendor already has, or another file.
+  if (stdfs::symlink_status(path, ec).type() != stdfs::file_type::not_found) {
+    auto error = fail(path, ": exists already; vmsupport scrub does not overwrite it");
+    error.error().hint = "remove it first, or name another output with -o FILE";
+    return error;
+  }
   const auto [out_stem, out_extension] = split_archive_name(stdfs::path(path).filename().string());
   const std::string top_dir = scrub_name(out_stem, host_name, scrubber);
   return Output{path, top_dir.empty() ? "scrubbed-bundle" : top_dir,

@@ -212,6 +212,14 @@ TEST_SUITE("e2e") {
              state.string()});
     CHECK(unwritable.exit_code == 3);
     CHECK(unwritable.err.find("cannot create") != std::string::npos);
+
+    // An existing output is never overwritten: another file, or the scrubbed bundle of an earlier run.
+    const fs::path taken = work.path() / "taken.tgz";
+    write_file(taken, "the vendor has this one\n");
+    const RunResult over = run({"scrub", input.string(), "-o", taken.string(), "--state-dir", state.string()});
+    CHECK(over.exit_code == 2);
+    CHECK(over.err.find("exists already") != std::string::npos);
+    CHECK(read_file(taken) == "the vendor has this one\n");
   }
 
   TEST_CASE("scrub gives the same pseudonyms as a collect with the same map") {
