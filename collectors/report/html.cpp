@@ -311,12 +311,10 @@ void performance_section(Page& page, const ReportModel& m) {
 }
 
 void files_section(Page& page, const ReportModel& m) {
-  std::uint64_t total = 0;
-  for (const ReportMember& member : m.members) total += member.size.value_or(0);
   const std::size_t shown = std::min(m.members.size(), k_report_file_rows);
   page.raw("<section id=\"files\"><h2>Files</h2>\n<p>");
-  page.text(fmt::format("{} members, {} in all.", m.members.size(), format_size(total)));
-  if (shown < m.members.size()) page.text(fmt::format(" The first {} are listed here.", shown));
+  page.text(fmt::format("{} members, {} in all.", m.member_count, format_size(m.member_bytes)));
+  if (shown < m.member_count) page.text(fmt::format(" The first {} are listed here.", shown));
   page.raw("</p>\n<table class=\"grid files\">\n<thead><tr><th scope=\"col\">Member</th>"
            "<th scope=\"col\" class=\"num\">Size</th></tr></thead>\n<tbody>\n");
   for (const ReportMember& member : std::span(m.members).first(shown)) {
@@ -328,9 +326,9 @@ void files_section(Page& page, const ReportModel& m) {
                  "class=\"num\"");
     page.raw("</tr>\n");
   }
-  if (shown < m.members.size()) {
+  if (shown < m.member_count) {
     page.raw("<tr><td colspan=\"2\">");
-    page.text(fmt::format("{} more members: see manifest.json", m.members.size() - shown));
+    page.text(fmt::format("{} more members: see manifest.json", m.member_count - shown));
     page.raw("</td></tr>\n");
   }
   page.raw("</tbody></table></section>\n");

@@ -278,6 +278,9 @@ ReportModel build_report_model(ReportInputs inputs) {
   add_changes(model, inputs.documents);
   add_cores(model, inputs.documents);
   model.members = std::move(inputs.members);
+  model.member_count = model.members.size() + inputs.members_not_listed;
+  model.member_bytes = inputs.bytes_not_listed;
+  for (const ReportMember& member : model.members) model.member_bytes += member.size.value_or(0);
   std::sort(model.members.begin(), model.members.end(),
             [](const ReportMember& a, const ReportMember& b) { return a.path < b.path; });
   add_member_collectors(model.members, m);

@@ -102,7 +102,9 @@ struct ReportModel {
   std::string cores_searched;
   std::vector<ReportCore> cores;
   std::vector<ReportChart> charts;  // performance/*.svg members
-  std::vector<ReportMember> members;  // sorted by path
+  std::vector<ReportMember> members;  // sorted by path: all, or the first ones (see ReportInputs)
+  std::size_t member_count = 0;      // every member of the bundle, listed or not
+  std::uint64_t member_bytes = 0;
 };
 
 // What the report is built from: manifest.json's content, the members the
@@ -111,6 +113,10 @@ struct ReportInputs {
   nlohmann::json manifest;
   std::map<std::string, std::string> documents;
   std::vector<ReportMember> members;
+  // Members counted but not in `members`: a run of 100,000 files lists the
+  // first ones by path (all the page shows), not all of them.
+  std::size_t members_not_listed = 0;
+  std::uint64_t bytes_not_listed = 0;
 };
 
 // True for the members whose content the report reads (the documents and

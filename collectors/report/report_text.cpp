@@ -125,10 +125,8 @@ std::string render_report_text(const ReportModel& m) {
     heading(out, "Performance charts");
     for (const ReportChart& chart : m.charts) out += fmt::format("  {}: {}\n", chart.member, chart.title);
   }
-  std::uint64_t total = 0;
-  for (const ReportMember& member : m.members) total += member.size.value_or(0);
-  heading(out, fmt::format("Files: {} members, {} (list: inspect --json; one: inspect --file PATH)", m.members.size(),
-                           format_size(total)));
+  heading(out, fmt::format("Files: {} members, {} (list: inspect --json; one: inspect --file PATH)", m.member_count,
+                           format_size(m.member_bytes)));
   return visible_controls(out);
 }
 

@@ -1,7 +1,10 @@
 // index.html from a RunRecord (see run_report.h).
 #include "report/run_report.h"
 
+#include <algorithm>
 #include <functional>
+#include <map>
+#include <set>
 
 #include "report/html.h"
 
@@ -18,14 +21,51 @@ std::string scrubbed(Scrubber& scrubber, const std::string& path, std::string co
   return scrubber.scrub(std::move(item)).item().content;
 }
 
-// The bundle's members as the records have them, then the two documents written after the page.
+// The bundle's members as the records have them, then the two documents
+// written after the page. Listed: the first k_report_file_rows by path (all
+// the page shows), each collector's first member (the page links a failed
+// one's), and the performance charts and series; the rest are only counted,
+// so that the list of 100,000 members is never held at once.
 void add_members(ReportInputs& inputs, const ItemLog& items,
                  const std::function<std::string(const ItemRecord&)>& collector_of) {
+  const auto by_path = [](const ReportMember& a, const ReportMember& b) { return a.path < b.path; };
+  std::vector<ReportMember> first;  // a max-heap by path of the first rows
+  std::map<std::string, ReportMember> first_of_collector;
+  std::vector<ReportMember> charts;
+  std::size_t count = 0;
+  std::uint64_t bytes = 0;
   for (const ItemRecord& item : items) {
     if (item.path.empty()) continue;
-    inputs.members.push_back(ReportMember{item.path, item.link_target.empty() ? std::optional(item.size) : std::nullopt,
-                                          item.link_target, collector_of(item)});
+    ReportMember member{item.path, item.link_target.empty() ? std::optional(item.size) : std::nullopt,
+                        item.link_target, collector_of(item)};
+    ++count;
+    bytes += member.size.value_or(0);
+    if (!member.collector.empty()) {
+      auto [it, added] = first_of_collector.try_emplace(member.collector, member);
+      if (!added && member.path < it->second.path) it->second = member;
+    }
+    if (member.path.starts_with("performance/")) charts.push_back(member);
+    if (first.size() < k_report_file_rows || member.path < first.front().path) {
+      first.push_back(std::move(member));
+      std::push_heap(first.begin(), first.end(), by_path);
+      if (first.size() > k_report_file_rows) {
+        std::pop_heap(first.begin(), first.end(), by_path);
+        first.pop_back();
+      }
+    }
   }
+  std::set<std::string> listed;
+  for (auto* group : {&first, &charts}) {
+    for (ReportMember& member : *group) {
+      if (listed.insert(member.path).second) inputs.members.push_back(std::move(member));
+    }
+  }
+  for (auto& [collector, member] : first_of_collector) {
+    if (listed.insert(member.path).second) inputs.members.push_back(std::move(member));
+  }
+  inputs.members_not_listed = count - inputs.members.size();
+  for (const ReportMember& member : inputs.members) bytes -= member.size.value_or(0);
+  inputs.bytes_not_listed = bytes;
   inputs.members.push_back(ReportMember{"index.html", std::nullopt, {}, {}});
   inputs.members.push_back(ReportMember{"manifest.json", std::nullopt, {}, {}});
 }
