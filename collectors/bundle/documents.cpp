@@ -169,27 +169,48 @@ void append_indented(std::string& out, const std::string& text) {
   }
 }
 
+// A document whose last key holds a long list (manifest.json's items,
+// scrub-report.json's members), handed to a sink in pieces of about 64 KiB
+// as the list's elements are added one at a time.
+class ListDocument {
+ public:
+  // `head`: the document dumped with that list empty, as its last key.
+  ListDocument(std::string head, const std::function<Result<void>(std::string_view)>& sink)
+      : m_out(std::move(head)), m_sink(sink) {
+    m_out.resize(m_out.size() - std::string_view("]\n}").size());  // reopen the empty list
+  }
+  Result<void> add(const json& element) {
+    m_out += m_empty ? "\n" : ",\n";
+    m_empty = false;
+    append_indented(m_out, dump(element));
+    if (m_out.size() < k_flush_at) return {};
+    auto ok = m_sink(m_out);
+    m_out.clear();
+    return ok;
+  }
+  // Closes the list; `rest` follows it (the document's other keys and its end).
+  Result<void> finish(std::string_view rest) {
+    m_out += m_empty ? "]" : "\n  ]";
+    m_out += rest;
+    return m_sink(m_out);
+  }
+
+ private:
+  static constexpr std::size_t k_flush_at = 64 << 10;
+  std::string m_out;
+  const std::function<Result<void>(std::string_view)>& m_sink;
+  bool m_empty = true;
+};
+
 }  // namespace
 
 Result<void> write_manifest_json(const RunRecord& record,
                                  const std::function<Result<void>(std::string_view)>& sink) {
-  constexpr std::size_t k_flush_at = 64 << 10;
-  std::string out = dump(manifest_head(record));
-  if (record.items.empty()) return sink(out + "\n");
-  out.resize(out.size() - std::string_view("[]\n}").size());  // reopen the empty "items" list
-  out += "[";
-  bool first = true;
+  ListDocument document(dump(manifest_head(record)), sink);
   for (const ItemRecord& item : record.items) {
-    out += first ? "\n" : ",\n";
-    first = false;
-    append_indented(out, dump(item_json(item, record)));
-    if (out.size() >= k_flush_at) {
-      if (auto ok = sink(out); !ok) return ok;
-      out.clear();
-    }
+    if (auto ok = document.add(item_json(item, record)); !ok) return ok;
   }
-  out += "\n  ]\n}\n";
-  return sink(out);
+  return document.finish("\n}\n");
 }
 
 std::string render_manifest_json(const RunRecord& record) {
@@ -292,28 +313,15 @@ json scrub_report_tail(const ScrubReport& report) {
 
 Result<void> write_scrub_report(const ScrubReport& report, const ItemLog& items,
                                 const std::function<Result<void>(std::string_view)>& sink) {
-  constexpr std::size_t k_flush_at = 64 << 10;
   json head = scrub_report_head(report);
   head["members"] = json::array();
-  std::string out = dump(head);
-  out.resize(out.size() - std::string_view("[]\n}").size());  // reopen the empty "members" list
-  out += "[";
-  bool first = true;
+  ListDocument document(dump(head), sink);
   for (const ItemRecord& item : items) {
     if (item.replaced.empty() || item.path.empty()) continue;
-    out += first ? "\n" : ",\n";
-    first = false;
-    append_indented(out, dump(json{{"path", item.path}, {"replaced", item.replaced}}));
-    if (out.size() >= k_flush_at) {
-      if (auto ok = sink(out); !ok) return ok;
-      out.clear();
-    }
+    if (auto ok = document.add(json{{"path", item.path}, {"replaced", item.replaced}}); !ok) return ok;
   }
-  out += first ? "],\n" : "\n  ],\n";
   const std::string tail = dump(scrub_report_tail(report));
-  out += std::string_view(tail).substr(2);  // its keys, after the "{\n"
-  out += "\n";
-  return sink(out);
+  return document.finish(",\n" + tail.substr(2) + "\n");  // the tail's keys, after its "{\n"
 }
 
 std::string render_scrub_report(const ScrubReport& report, const ItemLog& items) {

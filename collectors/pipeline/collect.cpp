@@ -124,11 +124,14 @@ Result<void> add_rendered(RunRecord& record, Scrubber& scrubber, ArchiveWriter& 
   return push_item(record, vmsupport::add_rendered_document(scrubber, writer, path, std::move(content)));
 }
 
-// manifest.json, rendered into a Body (a spool file in `spool_dir` once large).
-Result<void> add_manifest(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer, const std::string& spool_dir) {
+// A document as large as the run (manifest.json, scrub-report.json), written
+// by `write` into a Body (a spool file in `spool_dir` once large) and added as rendered.
+using DocumentWriter = std::function<Result<void>(const std::function<Result<void>(std::string_view)>&)>;
+Result<void> add_spooled(RunRecord& record, Scrubber& scrubber, ArchiveWriter& writer, const std::string& spool_dir,
+                         const std::string& path, const DocumentWriter& write) {
   Body body(spool_dir);
-  if (auto ok = write_manifest_json(record, [&](std::string_view piece) { return body.append(piece); }); !ok) return ok;
-  return push_item(record, vmsupport::add_rendered_document(scrubber, writer, "manifest.json", std::move(body)));
+  if (auto ok = write([&](std::string_view piece) { return body.append(piece); }); !ok) return ok;
+  return push_item(record, vmsupport::add_rendered_document(scrubber, writer, path, std::move(body)));
 }
 
 // Options whose values are the tool's own words or numbers, shown as given;
@@ -220,12 +223,8 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
     // Its members come from the records (a spool file once large); the page reads the rest.
     const ScrubReport report = scrub.content->report();
     read_by_report["scrub-report.json"] = render_scrub_report_summary(report);
-    Body body(spool_dir);
-    if (auto ok = write_scrub_report(report, record.items, [&](std::string_view piece) { return body.append(piece); });
-        !ok) {
-      return ok;
-    }
-    if (auto ok = push_item(record, add_rendered_document(scrubber, writer, "scrub-report.json", std::move(body)));
+    if (auto ok = add_spooled(record, scrubber, writer, spool_dir, "scrub-report.json",
+                              [&](const auto& sink) { return write_scrub_report(report, record.items, sink); });
         !ok) {
       return ok;
     }
@@ -233,7 +232,8 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
   if (auto ok = add_rendered(record, scrubber, writer, "README.txt", render_readme(record)); !ok) return ok;
   const std::string page = render_run_report(record, read_by_report, scrubber);
   if (auto ok = add_rendered(record, scrubber, writer, "index.html", page); !ok) return ok;
-  return add_manifest(record, scrubber, writer, spool_dir);
+  return add_spooled(record, scrubber, writer, spool_dir, "manifest.json",
+                     [&](const auto& sink) { return write_manifest_json(record, sink); });
 }
 
 CollectSummary summarise(const RunRecord& record, const CommittedBundle& bundle, const ScrubSetup& scrub,
