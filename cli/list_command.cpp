@@ -67,7 +67,7 @@ void print_task(const Task& task) {
               << (file->size == 0 ? " (size unknown until read)" : "") << "\n";
   } else if (const auto* link = std::get_if<LinkTask>(&task.work)) {
     std::cout << "    @ " << task.archive_path << " -> " << link->target << "\n";
-  } else if (const auto* command = std::get_if<CommandTask>(&task.work)) {
+  } else if (const auto* command = command_task(task)) {
     std::cout << "    $ " << task.archive_path << "  " << join_argv(command->argv) << " [" << command->mode << "]\n";
   } else {
     const auto& skip = std::get<SkipTask>(task.work);
@@ -102,7 +102,7 @@ nlohmann::ordered_json plan_json(const Plan& plan) {
   std::size_t files = 0, commands = 0, skipped = 0;
   for (const Task& task : plan.tasks) {
     if (std::holds_alternative<FileTask>(task.work)) ++files;
-    else if (std::holds_alternative<CommandTask>(task.work)) ++commands;
+    else if (command_task(task) != nullptr) ++commands;
     else if (std::holds_alternative<SkipTask>(task.work)) ++skipped;
   }
   return {{"format_version", 1},

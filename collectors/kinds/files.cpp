@@ -104,19 +104,18 @@ void plan_directory(const FileSpec& spec, const std::string& path, int depth,
 void plan_regular(const FileSpec& spec, const std::string& path, const FileInfo& info,
                   PlanContext& context) {
   const std::string content_member = relative_member(info.resolved);
-  const bool collected = context.collected.contains(std::string_view(info.resolved));
+  const bool collected = context.has_collected(info.resolved);
   if (collected && path == info.resolved) {
     context.add(path, "", SkipTask{Status::ok, "already collected as " + content_member});
     return;
   }
   if (!collected) {
     const std::uint64_t cap = spec.max_bytes.value_or(context.options.max_file_size);
-    context.collected.emplace(std::string_view(info.resolved));
     context.plan.estimated_bytes += std::min(info.size, cap);
     context.add(info.resolved, content_member, FileTask{info.size, info.mtime, cap});
   }
   const std::string link_member = relative_member(path);
-  if (path != info.resolved && !context.members.contains(std::string_view(link_member))) {
+  if (path != info.resolved && !context.has_member(link_member)) {
     context.add(path, link_member, LinkTask{relative_target(link_member, content_member)});
   }
 }

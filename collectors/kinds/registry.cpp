@@ -26,9 +26,23 @@ std::span<const KindInfo> collector_kinds() { return k_kinds; }
 const KindInfo& kind_of(const EntrySpec& entry) { return k_kinds[entry.index()]; }
 
 void PlanContext::add(std::string source, std::string archive_path,
-                      std::variant<FileTask, LinkTask, CommandTask, SkipTask> work) {
-  if (!archive_path.empty()) members.emplace(std::string_view(archive_path));
+                      std::variant<FileTask, LinkTask, Boxed<CommandTask>, SkipTask> work) {
+  const std::size_t number = plan.tasks.size();
+  if (!archive_path.empty()) members.insert(archive_path, number);
+  if (std::holds_alternative<FileTask>(work)) collected.insert(source, number);
   plan.tasks.push_back(Task{collector, std::move(source), std::move(archive_path), std::move(work)});
+}
+
+bool PlanContext::has_member(std::string_view archive_path) const {
+  return members.find(archive_path, [this](std::size_t task) -> std::string_view {
+    return plan.tasks[task].archive_path;
+  }).has_value();
+}
+
+bool PlanContext::has_collected(std::string_view resolved) const {
+  return collected.find(resolved, [this](std::size_t task) -> std::string_view {
+    return plan.tasks[task].source;
+  }).has_value();
 }
 
 const ForbidSpec* PlanContext::forbidding(const std::string& path) const {
@@ -52,7 +66,7 @@ CollectedItem collect_task(const Task& task, CollectContext& context) {
   if (const auto* file = std::get_if<FileTask>(&task.work)) {
     return collect_file(task, *file, context);
   }
-  if (const auto* command = std::get_if<CommandTask>(&task.work)) {
+  if (const auto* command = command_task(task)) {
     return collect_command(task, *command, context);
   }
   CollectedItem item;

@@ -16,6 +16,7 @@
 #include "manifest/spec.h"
 #include "manifest/yaml_reader.h"
 #include "plan/plan.h"
+#include "plan/task_index.h"
 
 namespace vmsupport {
 
@@ -27,18 +28,21 @@ struct PlanContext {
   Plan& plan;
   const GroupSpec* group = nullptr;
   std::size_t collector = 0;                        // current Plan::collectors index
-  // What planning remembers while it runs lives in an arena of its own, so
-  // that all of it goes back to the system once the plan is built (100,000
-  // paths left tens of MiB scattered among the plan's own strings).
+  // What planning remembers while it runs: the tasks by member path and the
+  // file tasks by source (indexes into plan.tasks, which hold the strings),
+  // and the directories walked, in an arena freed whole with the context.
+  TaskIndex members;    // archive paths already planned
+  TaskIndex collected;  // resolved paths with a file task (its member: relative_member(path))
   std::pmr::monotonic_buffer_resource arena{};
   using PathSet = std::pmr::set<std::pmr::string, std::less<>>;
-  PathSet members{&arena};    // archive paths already planned
-  PathSet collected{&arena};  // resolved paths with a file task (its member: relative_member(path))
-  PathSet walked{&arena};     // directories a recursive entry has walked
+  PathSet walked{&arena};  // directories a recursive entry has walked
 
+  // Whether a task has the member `archive_path` / a file task reads `resolved`.
+  bool has_member(std::string_view archive_path) const;
+  bool has_collected(std::string_view resolved) const;
   // Appends a task for the current collector.
   void add(std::string source, std::string archive_path,
-           std::variant<FileTask, LinkTask, CommandTask, SkipTask> work);
+           std::variant<FileTask, LinkTask, Boxed<CommandTask>, SkipTask> work);
   // The forbid rule that covers `path`, or nullptr.
   const ForbidSpec* forbidding(const std::string& path) const;
 };

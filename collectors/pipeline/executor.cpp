@@ -27,7 +27,7 @@ std::uint64_t expected_bytes(const Task& task) {
     const std::uint64_t size = std::min(file->size, file->max_bytes);
     return file->size == 0 ? 64 << 10 : size > k_in_memory_limit ? 4 * k_chunk_size : size;
   }
-  if (const auto* command = std::get_if<CommandTask>(&task.work)) {
+  if (const auto* command = command_task(task)) {
     return std::min<std::uint64_t>(command->max_bytes, 1 << 20);
   }
   return 0;

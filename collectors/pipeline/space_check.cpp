@@ -31,7 +31,7 @@ constexpr std::size_t k_groups_named = 3;
 
 std::uint64_t task_bytes(const Task& task) {
   if (const auto* file = std::get_if<FileTask>(&task.work)) return std::min(file->size, file->max_bytes);
-  if (const auto* command = std::get_if<CommandTask>(&task.work)) {
+  if (const auto* command = command_task(task)) {
     return std::min(command->max_bytes, k_command_allowance);
   }
   return 0;

@@ -89,7 +89,7 @@ const FileTask& file_of(const Task& task) {
 }
 
 const CommandTask& command_of(const Task& task) {
-  const auto* command = std::get_if<CommandTask>(&task.work);
+  const auto* command = command_task(task);
   REQUIRE_MESSAGE(command != nullptr, task.source << " is not a command task");
   return *command;
 }
