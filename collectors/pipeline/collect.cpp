@@ -188,7 +188,7 @@ void scrub_shown_values(Plan& plan, RunRecord& record, Scrubber& scrubber) {
 }
 
 Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWriter& writer,
-                           const RunLog& log, const std::optional<ChangeReport>& changes, const CoreReport& cores,
+                           RunLog& log, const std::optional<ChangeReport>& changes, const CoreReport& cores,
                            const CoresOptions& core_options, const std::string& spool_dir) {
   Scrubber& scrubber = *scrub.scrubber;
   std::map<std::string, std::string> read_by_report;  // as scrubbed
@@ -218,7 +218,14 @@ Result<void> add_documents(RunRecord& record, const ScrubSetup& scrub, ArchiveWr
   summarise_collectors(record);
   spdlog::info("collected {} items in {:.1f} s", record.items.size(),
                std::chrono::duration<double>(record.finished - record.started).count());
-  if (auto ok = add_document(record, scrubber, writer, "vmsupport.log", log.captured()); !ok) return ok;
+  RunLog::Capture captured = log.take();
+  if (captured.lost > 0) {
+    spdlog::warn("vmsupport.log in the bundle misses its last {} lines: {}", captured.lost, captured.failure);
+  }
+  if (auto ok = push_item(record, vmsupport::add_document(scrubber, writer, "vmsupport.log", std::move(captured.body)));
+      !ok) {
+    return ok;
+  }
   if (scrub.content) {
     // Its members come from the records (a spool file once large); the page reads the rest.
     const ScrubReport report = scrub.content->report();
@@ -319,7 +326,7 @@ std::string bundle_path(const std::string& output, const std::string& file_name)
   return output + (output.back() == '/' ? "" : "/") + file_name;
 }
 
-CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& log) {
+CollectSummary collect(const CollectOptions& options, Host& host, RunLog& log) {
   RunRecord record;
   record.started = Clock::now();
   record.root = host.fs.root();
@@ -370,6 +377,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& 
   ScrubOptions scrub_options = options.scrub;
   scrub_options.settings.spool_dir = spool_directory_beside(bundle_path(options.output, "bundle"));
   record.items = ItemLog(scrub_options.settings.spool_dir);
+  log.spool_in(scrub_options.settings.spool_dir);
   scrub_options.settings.analyse_ahead = options.jobs > 1;  // --jobs 1: one thread does all
   auto scrub = prepare_scrubber(scrub_options, *platform->manifest, host.fs, record.host.hostname);
   if (!scrub) return failed(k_exit_usage, scrub.error());

@@ -108,7 +108,7 @@ Result<void> check_output(const std::string& output);
 Result<std::vector<Manifest>> load_manifests(const std::string& directory);
 
 // Runs a collect. Never throws; the outcome (and any error) is in the summary.
-CollectSummary collect(const CollectOptions& options, Host& host, const RunLog& log);
+CollectSummary collect(const CollectOptions& options, Host& host, RunLog& log);
 
 // Where the bundle goes: `output` as a file, or `output/NAME` when it is a
 // directory (existing, or written with a trailing '/'), or "-".

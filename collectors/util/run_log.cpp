@@ -1,17 +1,74 @@
-// RunLog: the default spdlog logger with a stderr sink and a memory sink.
+// RunLog: the default spdlog logger with a stderr sink and a capture sink.
 #include "util/run_log.h"
 
-#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <limits>
+#include <mutex>
+
 namespace vmsupport {
 
-RunLog::RunLog(int verbosity, bool quiet, bool colour)
-    : m_buffer(std::make_shared<std::ostringstream>()) {
-  auto memory = std::make_shared<spdlog::sinks::ostream_sink_mt>(*m_buffer);
-  memory->set_level(spdlog::level::debug);
-  memory->set_pattern("%Y-%m-%dT%H:%M:%S.%e %-5l [%t] %v");
+// Appends each formatted line to a Body; stops at the first line the Body
+// cannot take (its spool cannot be written) and counts the lines after it.
+class RunLog::CaptureSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  void spool_in(const std::string& directory, std::uint64_t memory_limit) {
+    const std::lock_guard lock(mutex_);
+    Body moved(directory, memory_limit);
+    const std::string held = m_body.take_memory();
+    if (moved.append(held)) {
+      m_body = std::move(moved);
+    } else {
+      restore_in_memory(held);  // no spool there: the capture stays in memory
+    }
+  }
+  Capture take() {
+    const std::lock_guard lock(mutex_);
+    Capture capture{std::move(m_body), m_lost, m_failure};
+    m_taken = true;
+    return capture;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    if (m_taken) return;
+    if (!m_failure.empty()) {
+      ++m_lost;
+      return;
+    }
+    spdlog::memory_buf_t line;
+    formatter_->format(message, line);
+    const std::string_view text(line.data(), line.size());
+    if (auto ok = m_body.append(text); !ok) {
+      if (m_body.in_memory()) {
+        // The spool could not be made: what memory holds is whole, keep on there.
+        restore_in_memory(m_body.take_memory());
+        (void)m_body.append(text);
+        return;
+      }
+      m_failure = ok.error().message;
+      ++m_lost;
+    }
+  }
+  void flush_() override {}
+
+ private:
+  void restore_in_memory(const std::string& held) {
+    m_body = Body("", std::numeric_limits<std::uint64_t>::max());
+    (void)m_body.append(held);  // memory only: cannot fail
+  }
+
+  Body m_body{"", std::numeric_limits<std::uint64_t>::max()};  // memory until spool_in()
+  std::size_t m_lost = 0;
+  std::string m_failure;
+  bool m_taken = false;
+};
+
+RunLog::RunLog(int verbosity, bool quiet, bool colour) : m_capture(std::make_shared<CaptureSink>()) {
+  m_capture->set_level(spdlog::level::debug);
+  m_capture->set_pattern("%Y-%m-%dT%H:%M:%S.%e %-5l [%t] %v");
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>(
       colour ? spdlog::color_mode::automatic : spdlog::color_mode::never);
   const auto level = quiet ? spdlog::level::err
@@ -20,7 +77,7 @@ RunLog::RunLog(int verbosity, bool quiet, bool colour)
                                       : spdlog::level::warn;
   console->set_level(level);
   console->set_pattern("vmsupport: %^%l%$: %v");
-  auto logger = std::make_shared<spdlog::logger>("vmsupport", spdlog::sinks_init_list{console, memory});
+  auto logger = std::make_shared<spdlog::logger>("vmsupport", spdlog::sinks_init_list{console, m_capture});
   logger->set_level(spdlog::level::debug);
   logger->flush_on(spdlog::level::debug);
   spdlog::set_default_logger(logger);
@@ -28,9 +85,10 @@ RunLog::RunLog(int verbosity, bool quiet, bool colour)
 
 RunLog::~RunLog() { spdlog::set_default_logger(std::make_shared<spdlog::logger>("vmsupport")); }
 
-std::string RunLog::captured() const {
-  spdlog::default_logger()->flush();
-  return m_buffer->str();
+void RunLog::spool_in(const std::string& directory, std::uint64_t memory_limit) {
+  m_capture->spool_in(directory, memory_limit);
 }
+
+RunLog::Capture RunLog::take() { return m_capture->take(); }
 
 }  // namespace vmsupport
