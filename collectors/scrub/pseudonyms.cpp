@@ -145,6 +145,19 @@ PseudonymMap& PseudonymMap::operator=(const PseudonymMap& other) {
   return *this;
 }
 
+PseudonymMap::PseudonymMap(PseudonymMap&& other) noexcept {
+  const std::lock_guard lock(other.m_mutex);
+  m_tables = std::move(other.m_tables);
+}
+
+PseudonymMap& PseudonymMap::operator=(PseudonymMap&& other) noexcept {
+  if (this != &other) {
+    const std::scoped_lock lock(m_mutex, other.m_mutex);
+    m_tables = std::move(other.m_tables);
+  }
+  return *this;
+}
+
 Result<PseudonymMap> PseudonymMap::load(const std::string& path) {
   const Result<MapFile> file = read_map_file(path);
   if (!file) return std::unexpected(file.error());

@@ -32,6 +32,9 @@ class PseudonymMap {
   PseudonymMap() = default;
   PseudonymMap(const PseudonymMap& other);
   PseudonymMap& operator=(const PseudonymMap& other);
+  // Moves, without a copy of the tables (a map of 10,000 names holds 9 MB).
+  PseudonymMap(PseudonymMap&& other) noexcept;
+  PseudonymMap& operator=(PseudonymMap&& other) noexcept;
 
   // Reads a map file written by save(). A missing file is an empty map; a
   // corrupt one fails with a message naming the file.

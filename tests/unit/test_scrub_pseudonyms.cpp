@@ -68,6 +68,19 @@ TEST_SUITE("unit") {
                      });
   }
 
+  TEST_CASE("a moved map keeps its entries and numbering") {
+    PseudonymMap map;
+    CHECK(map.pseudonym(Category::host, "esx01") == "host-0001");
+    CHECK(map.pseudonym(Category::ipv4, "10.1.2.3") != "10.1.2.3");
+    PseudonymMap moved(std::move(map));
+    CHECK(moved.entries().size() == 2);
+    CHECK(moved.pseudonym(Category::host, "esx01") == "host-0001");
+    CHECK(moved.pseudonym(Category::host, "esx02") == "host-0002");
+    PseudonymMap assigned;
+    assigned = std::move(moved);
+    CHECK(assigned.original("host-0002") == std::optional<std::string>("esx02"));
+  }
+
   TEST_CASE("names are looked up case-insensitively and keep their first spelling") {
     PseudonymMap map;
     CHECK(map.pseudonym(Category::host, "ESX01.Corp") == "host-0001");
