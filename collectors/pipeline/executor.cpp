@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "host/interrupt.h"
+#include "util/memory_use.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,17 +44,6 @@ std::uint64_t expected_bytes(const Task& task) {
 constexpr std::uint64_t k_memory_budget = 24ull << 20;
 constexpr std::uint64_t k_memory_target = 44ull << 20;
 constexpr std::uint64_t k_least_budget = 8ull << 20;
-
-// The memory this process holds now (its resident set), 0 when unknown.
-std::uint64_t resident_bytes() {
-  std::FILE* statm = std::fopen("/proc/self/statm", "r");
-  if (!statm) return 0;
-  unsigned long size = 0;
-  unsigned long resident = 0;
-  const bool read = std::fscanf(statm, "%lu %lu", &size, &resident) == 2;
-  std::fclose(statm);
-  return read ? static_cast<std::uint64_t>(resident) * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) : 0;
-}
 
 std::uint64_t memory_budget() {
   const std::uint64_t resident = resident_bytes();

@@ -22,7 +22,7 @@ struct ScrubOptions {
 struct ScrubSetup {
   std::unique_ptr<PseudonymMap> map;             // null with --no-scrub
   std::unique_ptr<Scrubber> scrubber;
-  const ContentScrubber* content = nullptr;      // the scrubber, when it scrubs
+  ContentScrubber* content = nullptr;            // the scrubber, when it scrubs
   std::string map_path;
   std::string map_warning;                       // why the map will not be kept, if so
 };

@@ -287,7 +287,8 @@ void ContentScrubber::give_back(Plan plan) const {
 
 std::future<ContentScrubber::Plan> ContentScrubber::analyse_later(std::string_view text) const {
   if (!m_settings.analyse_ahead) return std::async(std::launch::deferred, [this, text] { return analyse(text); });
-  return m_analyser.run([this, text] { return analyse(text); });
+  TaskThread& analyser = m_analysers[m_next_analyser.fetch_add(1) % m_analysers.size()];
+  return analyser.run([this, text] { return analyse(text); });
 }
 
 std::string ContentScrubber::apply(std::string_view text, const Plan& plan, ScrubCounts& counts) const {
@@ -446,11 +447,6 @@ struct ContentScrubber::PendingChunk {
   std::future<Plan> plan;
 };
 
-// Chunks analysed ahead of the one being applied: one is enough to keep the
-// analysing thread busy while this one applies, and holds 1 MiB of text and
-// its plan.
-constexpr std::size_t k_chunks_ahead = 1;
-
 // Scrubs a large body chunk by chunk into a new body. Returns false when it
 // turned out to be binary; a read or spool failure is recorded on the item.
 // Runs in bundle order (one body at a time); the next chunk is analysed
@@ -496,7 +492,7 @@ bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const
       chunk.text.assign(pending, 0, cut);
       pending.erase(0, cut);
       chunk.plan = analyse_later(chunk.text);
-      if (ahead.size() > k_chunks_ahead) apply_first();
+      if (ahead.size() > m_chunks_ahead) apply_first();
     }
   };
   auto read = for_each_chunk(*item.body, k_chunk_size, [&](std::string_view bytes) -> Result<void> {

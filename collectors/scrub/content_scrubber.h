@@ -6,6 +6,9 @@
 // cannot be scrubbed. Every byte that is not a replaced value stays as it was.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <future>
 #include <map>
@@ -70,6 +73,11 @@ class ContentScrubber final : public Scrubber {
   bool active() const override { return true; }
   std::string scrub_value(std::string_view text) override;
 
+  // How many chunks of a large body are analysed ahead of the one applied
+  // (each on a thread of its own, each holding 1 MiB and its plan): 2 by
+  // default, 1 where memory is short. Set before scrubbing starts.
+  void set_chunks_ahead(std::size_t chunks) { m_chunks_ahead = std::clamp<std::size_t>(chunks, 1, m_analysers.size()); }
+
   // Scrubs one text; adds what was replaced to `counts`. Thread-safe.
   std::string scrub_text(std::string_view text, ScrubCounts& counts) const;
 
@@ -105,10 +113,12 @@ class ContentScrubber final : public Scrubber {
   void give_back(Plan plan) const;
   mutable std::mutex m_plans_mutex;
   mutable std::vector<Plan> m_spare_plans;
-  // Analyses the chunks of a streamed body ahead of the one being applied.
-  // Last member: it finishes its tasks before the rest is destroyed.
-  mutable TaskThread m_analyser;
   ScrubReport m_report;
+  // Analyse the chunks of a streamed body ahead of the one being applied,
+  // in turn. Last members: they finish their tasks before the rest is destroyed.
+  std::size_t m_chunks_ahead = 2;
+  mutable std::atomic<std::size_t> m_next_analyser{0};
+  mutable std::array<TaskThread, 2> m_analysers;
 };
 
 // Parses --keep: "ip,mac" -> {ipv4, ipv6, mac}. Accepts host, domain, vm,

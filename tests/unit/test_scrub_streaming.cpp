@@ -109,13 +109,20 @@ TEST_SUITE("unit") {
     ScrubCounts whole_counts;
     const std::string expected = make_scrubber(whole_map)->scrub_text(text, whole_counts);
 
-    // Chunks analysed ahead on the scrubber's thread (as with --jobs 2 and
-    // more), or each when applied (--jobs 1): the same pseudonyms, in the same order.
+    // Chunks analysed ahead on the scrubber's threads (as with --jobs 2 and
+    // more; two, or one where memory is short), or each when applied (--jobs
+    // 1): the same pseudonyms, in the same order.
     ScrubSettings settings;
-    SUBCASE("analysed ahead") { settings.analyse_ahead = true; }
+    std::size_t chunks_ahead = 2;
+    SUBCASE("two chunks analysed ahead") { settings.analyse_ahead = true; }
+    SUBCASE("one chunk analysed ahead") {
+      settings.analyse_ahead = true;
+      chunks_ahead = 1;
+    }
     SUBCASE("analysed when applied") { settings.analyse_ahead = false; }
     PseudonymMap map;
     const auto scrubber = make_scrubber(map, settings);
+    scrubber->set_chunks_ahead(chunks_ahead);
     const ScrubbedItem scrubbed = scrubber->scrub(large_item(text));
     CHECK(scrubbed.item().status == Status::ok);
     REQUIRE(scrubbed.item().body.has_value());
