@@ -110,10 +110,7 @@ std::string format_counts(const std::map<std::string, std::size_t>& counts) {
   return out.empty() ? "none" : out;
 }
 
-std::size_t count_permission_denied(const RunRecord& record) {
-  return static_cast<std::size_t>(
-      std::count_if(record.items.begin(), record.items.end(), [](const ItemRecord& item) { return item.permission_denied; }));
-}
+std::size_t count_permission_denied(const RunRecord& record) { return record.items.permission_denied(); }
 
 namespace {
 

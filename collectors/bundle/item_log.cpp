@@ -112,6 +112,8 @@ ItemLog& ItemLog::operator=(ItemLog&&) noexcept = default;
 ItemLog::~ItemLog() = default;
 
 void ItemLog::push_back(ItemRecord record) {
+  m_bytes += record.size;
+  if (record.permission_denied) ++m_permission_denied;
   m_memory.push_back(std::move(record));
   if (m_memory.size() >= m_in_memory && !m_spill_failed) spill();
 }
@@ -122,6 +124,8 @@ void ItemLog::clear() {
   m_spool_bytes = 0;
   m_spilled = 0;
   m_spill_failed = false;
+  m_bytes = 0;
+  m_permission_denied = 0;
 }
 
 void ItemLog::spill() {

@@ -56,6 +56,11 @@ class ItemLog {
   bool empty() const { return size() == 0; }
   // Records kept in the temporary file (for tests and the run log).
   std::size_t spilled() const { return m_spilled; }
+  // Totals kept as records arrive, so that reading them does not walk (and
+  // decode) the whole log: bytes in the bundle, and records that failed for
+  // lack of permission.
+  std::uint64_t bytes() const { return m_bytes; }
+  std::size_t permission_denied() const { return m_permission_denied; }
 
   // Reads the log from the start; each record is decoded as it is reached.
   class const_iterator {
@@ -93,6 +98,8 @@ class ItemLog {
   std::uint64_t m_spool_bytes = 0;  // of whole records: a failed write leaves no half record behind
   std::size_t m_spilled = 0;
   bool m_spill_failed = false;
+  std::uint64_t m_bytes = 0;
+  std::size_t m_permission_denied = 0;
   std::vector<ItemRecord> m_memory;  // the records after the spilled ones
 };
 

@@ -72,11 +72,7 @@ void notify(const CollectOptions& options, const char* step, const Plan* plan = 
   options.on_progress(progress);
 }
 
-std::uint64_t gathered_bytes(const RunRecord& record) {
-  std::uint64_t bytes = 0;
-  for (const ItemRecord& item : record.items) bytes += item.size;
-  return bytes;
-}
+std::uint64_t gathered_bytes(const RunRecord& record) { return record.items.bytes(); }
 
 bool cancelled(const Host& host) { return host.cancel && host.cancel->load(); }
 

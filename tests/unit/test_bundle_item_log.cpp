@@ -68,8 +68,18 @@ TEST_SUITE("unit") {
     CHECK(log.size() == 2345);
     CHECK(log.spilled() == 2300);
     std::size_t i = 0;
-    for (const ItemRecord& r : log) check_same(r, record_number(i++));
+    std::uint64_t bytes = 0;
+    std::size_t denied = 0;
+    for (const ItemRecord& r : log) {
+      check_same(r, record_number(i++));
+      bytes += r.size;
+      denied += r.permission_denied ? 1 : 0;
+    }
     CHECK(i == 2345);
+    // The totals kept as records arrived are those of a walk.
+    CHECK(log.bytes() == bytes);
+    CHECK(log.permission_denied() == denied);
+    CHECK(denied > 0);
     // Two walks at once do not disturb each other.
     auto first = log.begin();
     auto second = log.begin();
@@ -83,8 +93,11 @@ TEST_SUITE("unit") {
     CHECK(moved.size() == 2345);
     std::size_t j = 0;
     for (const ItemRecord& r : moved) CHECK(r.source == record_number(j++).source);
+    CHECK(moved.bytes() == bytes);
     moved.clear();
     CHECK(moved.empty());
+    CHECK(moved.bytes() == 0);
+    CHECK(moved.permission_denied() == 0);
     CHECK(moved.begin() == moved.end());
   }
 
