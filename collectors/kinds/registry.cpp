@@ -28,20 +28,20 @@ const KindInfo& kind_of(const EntrySpec& entry) { return k_kinds[entry.index()];
 void PlanContext::add(std::string source, std::string archive_path,
                       std::variant<FileTask, LinkTask, Boxed<CommandTask>, SkipTask> work) {
   const std::size_t number = plan.tasks.size();
-  if (!archive_path.empty()) members.insert(archive_path, number);
-  if (std::holds_alternative<FileTask>(work)) collected.insert(source, number);
+  if (!archive_path.empty()) members.insert(StringIndex::hash_of(archive_path), number);
+  if (std::holds_alternative<FileTask>(work)) collected.insert(StringIndex::hash_of(source), number);
   plan.tasks.push_back(Task{collector, std::move(source), std::move(archive_path), std::move(work)});
 }
 
 bool PlanContext::has_member(std::string_view archive_path) const {
-  return members.find(archive_path, [this](std::size_t task) -> std::string_view {
-    return plan.tasks[task].archive_path;
+  return members.find(StringIndex::hash_of(archive_path), [&](std::size_t task) {
+    return plan.tasks[task].archive_path == archive_path;
   }).has_value();
 }
 
 bool PlanContext::has_collected(std::string_view resolved) const {
-  return collected.find(resolved, [this](std::size_t task) -> std::string_view {
-    return plan.tasks[task].source;
+  return collected.find(StringIndex::hash_of(resolved), [&](std::size_t task) {
+    return plan.tasks[task].source == resolved;
   }).has_value();
 }
 

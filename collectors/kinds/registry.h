@@ -16,7 +16,7 @@
 #include "manifest/spec.h"
 #include "manifest/yaml_reader.h"
 #include "plan/plan.h"
-#include "plan/task_index.h"
+#include "util/string_index.h"
 
 namespace vmsupport {
 
@@ -31,8 +31,8 @@ struct PlanContext {
   // What planning remembers while it runs: the tasks by member path and the
   // file tasks by source (indexes into plan.tasks, which hold the strings),
   // and the directories walked, in an arena freed whole with the context.
-  TaskIndex members;    // archive paths already planned
-  TaskIndex collected;  // resolved paths with a file task (its member: relative_member(path))
+  StringIndex members;    // archive paths already planned
+  StringIndex collected;  // resolved paths with a file task (its member: relative_member(path))
   std::pmr::monotonic_buffer_resource arena{};
   using PathSet = std::pmr::set<std::pmr::string, std::less<>>;
   PathSet walked{&arena};  // directories a recursive entry has walked

@@ -177,7 +177,10 @@ Result<void> PseudonymMap::save(const std::string& path) const {
   std::string text;
   {
     const std::lock_guard lock(m_mutex);
-    text = map_file_text(m_tables.entries, m_tables.counters);
+    std::vector<Entry> entries;
+    entries.reserve(m_tables.records.size());
+    for (const Record& record : m_tables.records) entries.push_back(record.entry);
+    text = map_file_text(entries, m_tables.counters);
   }
   return write_map_file(path, text);
 }
@@ -191,21 +194,40 @@ std::string PseudonymMap::pseudonym(Category category, std::string_view original
   // which would map a pseudonym back to a pseudonym. Not so for addresses:
   // their pseudonyms are addresses a host may really have (fe80::1, a MAC
   // under the same vendor prefix), and a real one must never be kept.
-  if (!is_address(category) && m_tables.backward.contains(canonical_form(original))) return std::string(original);
+  if (!is_address(category) && find_backward(canonical_form(original)) != nullptr) return std::string(original);
   return make(category, original);
 }
 
 std::optional<std::string> PseudonymMap::original(std::string_view pseudonym) const {
   const std::string key = canonical_form(pseudonym);
   const std::lock_guard lock(m_mutex);
-  const auto found = m_tables.backward.find(key);
-  if (found == m_tables.backward.end()) return std::nullopt;
-  return in_ipv4_notation_of(found->second, pseudonym);
+  const Record* found = find_backward(key);
+  if (found == nullptr) return std::nullopt;
+  return in_ipv4_notation_of(found->entry.original, pseudonym);
 }
 
 std::vector<PseudonymMap::Entry> PseudonymMap::entries() const {
   const std::lock_guard lock(m_mutex);
-  return m_tables.entries;
+  std::vector<Entry> entries;
+  entries.reserve(m_tables.records.size());
+  for (const Record& record : m_tables.records) entries.push_back(record.entry);
+  return entries;
+}
+
+const PseudonymMap::Record* PseudonymMap::find_forward(Category category, std::string_view key) const {
+  const auto found = m_tables.forward.find(
+      StringIndex::hash_of(key, static_cast<std::uint32_t>(category) + 1), [&](std::size_t number) {
+        const Record& record = m_tables.records[number];
+        return record.entry.category == category && record.key_text() == key;
+      });
+  return found ? &m_tables.records[*found] : nullptr;
+}
+
+const PseudonymMap::Record* PseudonymMap::find_backward(std::string_view canonical) const {
+  const auto found = m_tables.backward.find(StringIndex::hash_of(canonical), [&](std::size_t number) {
+    return m_tables.records[number].canonical_text() == canonical;
+  });
+  return found ? &m_tables.records[*found] : nullptr;
 }
 
 std::string PseudonymMap::make(Category category, std::string_view original) {
@@ -331,8 +353,8 @@ std::string PseudonymMap::make_mac(std::string_view original) {
 }
 
 const std::string* PseudonymMap::known(Category category, const std::string& key) const {
-  const auto found = m_tables.forward.find(std::string(category_name(category)) + '\t' + key);
-  return found == m_tables.forward.end() ? nullptr : &found->second;
+  const Record* found = find_forward(category, key);
+  return found == nullptr ? nullptr : &found->canonical_text();
 }
 
 // The number of address part `unit` in `space`, the space's next one when new.
@@ -350,11 +372,16 @@ void PseudonymMap::raise_counter(const std::string& space, std::uint64_t number)
 // Records a new mapping; the first one wins when `key` is already known.
 void PseudonymMap::remember(Category category, std::string_view original, const std::string& key,
                             const std::string& pseudonym) {
-  const std::string canonical = canonical_form(pseudonym);
-  const std::string forward_key = std::string(category_name(category)) + '\t' + key;
-  if (!m_tables.forward.emplace(forward_key, canonical).second) return;
-  m_tables.backward.emplace(canonical, original);
-  m_tables.entries.push_back(Entry{category, std::string(original), pseudonym});
+  if (find_forward(category, key) != nullptr) return;
+  std::string canonical = canonical_form(pseudonym);
+  const bool first_of_pseudonym = find_backward(canonical) == nullptr;
+  const std::size_t number = m_tables.records.size();
+  Record& record = m_tables.records.emplace_back();
+  record.entry = Entry{category, std::string(original), pseudonym};
+  if (key != original) record.key = key;
+  if (canonical != pseudonym) record.canonical = std::move(canonical);
+  m_tables.forward.insert(StringIndex::hash_of(key, static_cast<std::uint32_t>(category) + 1), number);
+  if (first_of_pseudonym) m_tables.backward.insert(StringIndex::hash_of(record.canonical_text()), number);
 }
 
 // Takes back one entry of a map file, with the numbers it shows as given.
