@@ -154,12 +154,21 @@ Error map_file_fault(const std::string& path, std::string_view detail) {
 
 std::string map_file_text(const std::vector<Entry>& entries,
                           const std::map<std::string, std::uint64_t>& counters) {
+  return map_file_text(
+      entries.size(), [&entries](const MapEntryVisitor& visit) {
+        for (const Entry& entry : entries) visit(entry);
+      },
+      counters);
+}
+
+std::string map_file_text(std::size_t count, const std::function<void(const MapEntryVisitor&)>& for_each_entry,
+                          const std::map<std::string, std::uint64_t>& counters) {
   // One entry a line, written as it goes: a document tree of a large site's
   // map was the peak of a whole collect's memory (scripts/bench-collect.sh).
   std::string text = "{\n  \"format_version\": " + std::to_string(k_format_version) + ",\n  \"entries\": [";
-  text.reserve(entries.size() * 96 + 256);
+  text.reserve(count * 96 + 256);
   const char* separator = "\n    ";
-  for (const Entry& entry : entries) {
+  for_each_entry([&](const Entry& entry) {
     text += separator;
     separator = ",\n    ";
     text += "{\"category\": ";
@@ -175,8 +184,8 @@ std::string map_file_text(const std::vector<Entry>& entries,
     text += ", \"pseudonym\": ";
     text += nlohmann::json(entry.pseudonym).dump();
     text += '}';
-  }
-  text += entries.empty() ? "],\n" : "\n  ],\n";
+  });
+  text += count == 0 ? "],\n" : "\n  ],\n";
   text += "  \"counters\": " + nlohmann::json(counters).dump() + "\n}\n";
   return text;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -33,6 +34,11 @@ Error map_file_fault(const std::string& path, std::string_view detail);
 // The text of a map file holding `entries` and `counters`; an original that
 // is not valid UTF-8 travels as "original_base64".
 std::string map_file_text(const std::vector<PseudonymMap::Entry>& entries,
+                          const std::map<std::string, std::uint64_t>& counters);
+// The same, with the `count` entries handed one by one to the visitor that
+// `for_each_entry` is given, so that a large map is not copied to be saved.
+using MapEntryVisitor = std::function<void(const PseudonymMap::Entry&)>;
+std::string map_file_text(std::size_t count, const std::function<void(const MapEntryVisitor&)>& for_each_entry,
                           const std::map<std::string, std::uint64_t>& counters);
 
 // Writes `text` to `path` atomically: `path`.tmp with mode 0600, fsync,

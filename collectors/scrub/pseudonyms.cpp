@@ -177,10 +177,12 @@ Result<void> PseudonymMap::save(const std::string& path) const {
   std::string text;
   {
     const std::lock_guard lock(m_mutex);
-    std::vector<Entry> entries;
-    entries.reserve(m_tables.records.size());
-    for (const Record& record : m_tables.records) entries.push_back(record.entry);
-    text = map_file_text(entries, m_tables.counters);
+    text = map_file_text(
+        m_tables.records.size(),
+        [this](const MapEntryVisitor& visit) {
+          for (const Record& record : m_tables.records) visit(record.entry);
+        },
+        m_tables.counters);
   }
   return write_map_file(path, text);
 }
