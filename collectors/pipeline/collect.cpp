@@ -52,11 +52,6 @@ std::string bundle_name(const CollectOptions& options, const std::string& host, 
   return name + host + "-" + format_compact_utc(when);
 }
 
-// The most memory this process has held so far (its peak resident set).
-// Memory held before collecting past which the scrubber analyses one chunk
-// of a large body ahead instead of two (20 names: 27 MiB; 10,020: 38 MiB).
-constexpr std::uint64_t k_roomy = 32ull << 20;
-
 // Tells the progress callback, and the run log (with the memory peak so far:
 // vmsupport must not add to a struggling host's troubles unnoticed).
 void notify(const CollectOptions& options, const char* step, const Plan* plan = nullptr, std::uint64_t bytes = 0) {
@@ -397,10 +392,7 @@ CollectSummary collect(const CollectOptions& options, Host& host, RunLog& log) {
   if (!writer) return failed(k_exit_no_bundle, writer.error());
   // 8. Start the performance snapshots (--performance), beside the collection.
   auto sampler = start_performance(options.performance, *plan, options.root, host.runner, deadline, host.cancel);
-  // 9. Collect in parallel; scrub; append to the archive in plan order. A
-  //    large inventory and map leave less room: one chunk of a large body is
-  //    analysed ahead, not two.
-  if (scrub->content && resident_bytes() > k_roomy) scrub->content->set_chunks_ahead(1);
+  // 9. Collect in parallel; scrub; append to the archive in plan order.
   ExecutorSettings settings{options.jobs, deadline, "--timeout " + options.given.value("timeout", std::string("")), host.cancel,
                             options.on_progress, options.max_size, document_reserve(*plan), options.max_size_text};
   if (auto ok = execute_plan(*plan, settings, host.fs, host.runner, *scrub->scrubber, **writer, record.items); !ok) {

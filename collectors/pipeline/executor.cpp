@@ -34,23 +34,30 @@ std::uint64_t expected_bytes(const Task& task) {
   return 0;
 }
 
-// Items collected but not yet written may hold at most this much memory
-// (plus the one item the writer waits for, whatever its size): 24 MiB, less
-// when the run already holds much (a pseudonym map of tens of thousands of
-// entries, thousands of compiled names), so that the whole stays near
-// k_memory_target; never less than k_least_budget. The target leaves room for
-// what is held beside the items: the scrubber's chunk buffers of a streamed
-// body (about 6 MiB), each thread's compressor and read buffer (2 MiB).
+// The run's one memory decision, made when collecting starts from what is
+// held already (the pseudonym map, the compiled names, the plan):
+// - items collected but not yet written may hold at most 24 MiB (plus the
+//   one item the writer waits for, whatever its size), less when the run
+//   already holds much (a map of tens of thousands of entries, thousands of
+//   compiled names), so that the whole stays near k_memory_target; never less
+//   than k_least_budget. The target leaves room for what is held beside the
+//   items: the scrubber's chunk buffers of a streamed body (about 6 MiB), each
+//   thread's compressor and read buffer (2 MiB);
+// - the scrubber analyses two chunks of a large body ahead of the one it
+//   applies (1 MiB and a plan each), or one when more than k_roomy is held.
 constexpr std::uint64_t k_memory_budget = 24ull << 20;
 constexpr std::uint64_t k_memory_target = 44ull << 20;
 constexpr std::uint64_t k_least_budget = 8ull << 20;
+constexpr std::uint64_t k_roomy = 32ull << 20;
 
-std::uint64_t memory_budget() {
+std::uint64_t fit_memory(Scrubber& scrubber) {
   const std::uint64_t resident = resident_bytes();
   const std::uint64_t room = resident < k_memory_target ? k_memory_target - resident : 0;
   const std::uint64_t budget = std::clamp(room, k_least_budget, k_memory_budget);
-  spdlog::info("memory: {} held before collecting, {} for items in flight", format_size(resident),
-               format_size(budget));
+  const std::size_t ahead = resident > k_roomy ? 1 : 2;
+  scrubber.set_chunks_ahead(ahead);
+  spdlog::info("memory: {} held before collecting, {} for items in flight, {} chunk(s) analysed ahead",
+               format_size(resident), format_size(budget), ahead);
   return budget;
 }
 
@@ -182,7 +189,7 @@ class OrderedRun {
   const EncodeSettings& m_encode;
   std::size_t m_window;
   std::vector<std::optional<Done>> m_slots;
-  std::uint64_t m_budget = memory_budget();
+  std::uint64_t m_budget = fit_memory(m_scrubber);
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::size_t m_next = 0;

@@ -73,10 +73,10 @@ class ContentScrubber final : public Scrubber {
   bool active() const override { return true; }
   std::string scrub_value(std::string_view text) override;
 
-  // How many chunks of a large body are analysed ahead of the one applied
-  // (each on a thread of its own, each holding 1 MiB and its plan): 2 by
-  // default, 1 where memory is short. Set before scrubbing starts.
-  void set_chunks_ahead(std::size_t chunks) { m_chunks_ahead = std::clamp<std::size_t>(chunks, 1, m_analysers.size()); }
+  // Each chunk ahead is analysed on a thread of its own: 2 by default.
+  void set_chunks_ahead(std::size_t chunks) override {
+    m_chunks_ahead = std::clamp<std::size_t>(chunks, 1, m_analysers.size());
+  }
 
   // Scrubs one text; adds what was replaced to `counts`. Thread-safe.
   std::string scrub_text(std::string_view text, ScrubCounts& counts) const;

@@ -65,6 +65,10 @@ class Scrubber {
   // name, the root, an option, a VM's directory), scrubbed as a member's text
   // would be. Thread-safe.
   virtual std::string scrub_value(std::string_view text) { return std::string(text); }
+  // How many chunks of a large body may be analysed ahead of the one applied
+  // (each holds 1 MiB and its plan): the executor's memory decision. Set
+  // before scrubbing starts.
+  virtual void set_chunks_ahead(std::size_t) {}
   // A document rendered from values that are scrubbed already (scrub_value(),
   // member paths, reasons): marked as this scrubber's work, not scrubbed again
   // as a whole. A pass over the whole text would also take the document's
