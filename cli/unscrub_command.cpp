@@ -30,7 +30,7 @@ int run_unscrub(const RawOptions& raw) {
     print_error(map.error());
     return k_exit_usage;
   }
-  if (map->entries().empty()) {
+  if (map->empty()) {
     print_error({map_path + ": no pseudonyms in it (is it the map of the site that made the bundle?)", {}, 0});
     return k_exit_usage;
   }

@@ -49,10 +49,10 @@ Result<LeakChecker> LeakChecker::create(const PseudonymMap& map) {
   LeakChecker checker;
   checker.m_map = map;
   std::vector<NameEntry> originals;
-  for (const PseudonymMap::Entry& entry : map.entries()) {
-    if (!is_name_category(entry.category)) continue;
+  map.for_each_entry([&](const PseudonymMap::Entry& entry) {
+    if (!is_name_category(entry.category)) return;
     originals.push_back(NameEntry{entry.original, entry.pseudonym, entry.category, is_generic_name(entry.original)});
-  }
+  });
   auto matcher = NameMatcher::build(originals);
   if (!matcher) return std::unexpected(matcher.error());
   checker.m_originals = std::move(*matcher);

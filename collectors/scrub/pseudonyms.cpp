@@ -209,10 +209,8 @@ std::optional<std::string> PseudonymMap::original(std::string_view pseudonym) co
 }
 
 std::vector<PseudonymMap::Entry> PseudonymMap::entries() const {
-  const std::lock_guard lock(m_mutex);
   std::vector<Entry> entries;
-  entries.reserve(m_tables.records.size());
-  for (const Record& record : m_tables.records) entries.push_back(record.entry);
+  for_each_entry([&](const Entry& entry) { entries.push_back(entry); });
   return entries;
 }
 

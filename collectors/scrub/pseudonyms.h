@@ -66,6 +66,18 @@ class PseudonymMap {
     std::string pseudonym;
   };
   std::vector<Entry> entries() const;
+  // Calls visit(entry) for each entry, in the order first seen, without
+  // copying them (verify and unscrub build their matchers from a map of tens
+  // of thousands of entries). `visit` must not call the map.
+  template <class Visit>
+  void for_each_entry(Visit&& visit) const {
+    const std::lock_guard lock(m_mutex);
+    for (const Record& record : m_tables.records) visit(record.entry);
+  }
+  bool empty() const {
+    const std::lock_guard lock(m_mutex);
+    return m_tables.records.empty();
+  }
 
  private:
   // Everything the map knows, copied as one value. A map of a run of 100,000

@@ -9,8 +9,8 @@ namespace vmsupport {
 
 Result<Unscrubber> Unscrubber::create(const PseudonymMap& map) {
   std::vector<NameEntry> entries;
-  for (const PseudonymMap::Entry& entry : map.entries()) {
-    if (entry.pseudonym == entry.original) continue;
+  map.for_each_entry([&](const PseudonymMap::Entry& entry) {
+    if (entry.pseudonym == entry.original) return;
     const bool ipv4 = entry.category == Category::ipv4;
     const std::optional<detail::Ipv4> pseudonym = ipv4 ? detail::parse_ipv4(entry.pseudonym) : std::nullopt;
     const std::optional<detail::Ipv4> original = ipv4 ? detail::parse_ipv4(entry.original) : std::nullopt;
@@ -24,7 +24,7 @@ Result<Unscrubber> Unscrubber::create(const PseudonymMap& map) {
     } else {
       entries.push_back(NameEntry{entry.pseudonym, entry.original, entry.category, false});
     }
-  }
+  });
   auto matcher = NameMatcher::build(entries);
   if (!matcher) return std::unexpected(matcher.error());
   Unscrubber unscrubber;
