@@ -34,9 +34,8 @@ class RunLog {
   };
   Capture take();
 
-  class CaptureSink;
-
  private:
+  class CaptureSink;  // run_log.cpp
   std::shared_ptr<CaptureSink> m_capture;
 };
 
