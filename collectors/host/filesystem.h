@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "host/spool.h"
@@ -74,6 +76,8 @@ class FileSystem {
 class RootedFileSystem final : public FileSystem {
  public:
   explicit RootedFileSystem(std::string root);
+  RootedFileSystem(const RootedFileSystem&) = delete;
+  RootedFileSystem& operator=(const RootedFileSystem&) = delete;
   const std::string& root() const override { return m_display_root; }
   Result<FileInfo> stat(const std::string& path, bool follow = true) override;
   Result<std::vector<std::string>> list_dir(const std::string& path) override;
@@ -85,10 +89,32 @@ class RootedFileSystem final : public FileSystem {
   std::string host_path(const std::string& inside) const;
 
  private:
+  struct Resolved {
+    std::string path;  // inside the root
+    struct stat st {};  // lstat of the path
+  };
+  Result<Resolved> resolve_stat(const std::string& path, bool follow_last) const;
   // Opens a regular file confined to the root; `opened` gets its fstat.
   Result<int> open_regular(const std::string& path, struct stat& opened) const;
+  int root_fd() const;  // the root, O_PATH, opened once; -1 if it cannot be
+  int open_confined(const std::string& inside, const std::string& host) const;
+  bool known_directory(const std::string& inside) const;
+  void learn_directory(const std::string& inside) const;
+
   std::string m_root;  // no trailing slash; "" for "/"
   std::string m_display_root;
+  mutable std::once_flag m_root_once;
+  mutable int m_root_fd = -1;
+  mutable bool m_confined = false;  // the kernel confines opens to the root (openat2)
+  // Directories met while resolving (paths inside the root, no symlink on the
+  // way): their components are not looked at again. Only where opens are
+  // confined by the kernel: a directory swapped for a symlink later cannot
+  // lead a read out of the root.
+  mutable std::mutex m_directories_mutex;
+  mutable std::unordered_set<std::string> m_directories;
+
+ public:
+  ~RootedFileSystem() override;
 };
 
 // In-memory twin for unit tests: files and directories, no symlinks.

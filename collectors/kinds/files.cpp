@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <optional>
 
 #include "host/glob_walk.h"
 #include "kinds/listed.h"
@@ -69,7 +70,10 @@ void add_problem(PlanContext& context, const std::string& path, const Error& err
   context.add(path, "", SkipTask{problem.status, std::move(problem.reason), problem.permission_denied});
 }
 
-void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanContext& context);
+// `known`: the path's stat when the caller has it already (a directory's
+// child that is not a symlink), so that it is not taken twice.
+void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanContext& context,
+               std::optional<FileInfo> known = std::nullopt);
 
 // A directory reached by walking (depth > 0) that an earlier entry has walked
 // already is left alone: a catch-all entry after the named ones (vcenter's
@@ -97,7 +101,8 @@ void plan_directory(const FileSpec& spec, const std::string& path, int depth,
         continue;
       }
     }
-    plan_path(spec, child, depth + 1, context);
+    const bool known = link && link->type != FileType::symlink;
+    plan_path(spec, child, depth + 1, context, known ? std::optional<FileInfo>(std::move(*link)) : std::nullopt);
   }
 }
 
@@ -120,12 +125,13 @@ void plan_regular(const FileSpec& spec, const std::string& path, const FileInfo&
   }
 }
 
-void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanContext& context) {
+void plan_path(const FileSpec& spec, const std::string& path, int depth, PlanContext& context,
+               std::optional<FileInfo> known) {
   if (const ForbidSpec* rule = context.forbidding(path)) {
     add_skip(context, path, Status::skipped, "forbidden by rule '" + rule->glob + "'");
     return;
   }
-  auto info = context.fs.stat(path);
+  Result<FileInfo> info = known ? Result<FileInfo>(std::move(*known)) : context.fs.stat(path);
   if (!info) {
     add_problem(context, path, info.error(), "stat");
     return;

@@ -73,6 +73,26 @@ TEST_SUITE("unit") {
     CHECK(info->resolved == "/etc/shadow");
   }
 
+  TEST_CASE("a directory swapped for a symlink out of the root after it was walked leads nowhere out") {
+    // Directories met once are not looked at again (a run of many small files
+    // spent most of its time in lstat); the kernel still confines each open.
+    TempTree outside;
+    outside.file("/dir/f.log", "outside the root\n");
+    TempTree tree;
+    tree.file("/var/log/dir/f.log", "inside the root\n");
+    RootedFileSystem fs(tree.path());
+    auto first = fs.read("/var/log/dir/f.log", 1 << 20);
+    REQUIRE_MESSAGE(first.has_value(), message_of(first));
+    CHECK(first->bytes == "inside the root\n");
+
+    stdfs::remove_all(tree.path() + "/var/log/dir");
+    stdfs::create_directory_symlink(outside.path() + "/dir", tree.path() + "/var/log/dir");
+    auto second = fs.read("/var/log/dir/f.log", 1 << 20);
+    if (second) CHECK(second->bytes != "outside the root\n");
+    auto info = fs.stat("/var/log/dir/f.log");
+    if (info) CHECK(info->resolved.find(outside.path()) == std::string::npos);
+  }
+
   TEST_CASE("a relative symlink climbing with many '..' stops at the root") {
     TempTree tree;
     tree.file("/etc/passwd", "root:x:0:0:in the tree\n");
