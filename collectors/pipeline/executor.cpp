@@ -75,44 +75,60 @@ class OrderedRun {
   OrderedRun(const Plan& plan, const ExecutorSettings& settings, CollectContext& context,
              Scrubber& scrubber, const EncodeSettings& encode)
       : m_plan(plan), m_settings(settings), m_context(context), m_scrubber(scrubber), m_encode(encode),
-        m_window(std::max(4u, settings.jobs * 4)), m_slots(m_window) {}
+        m_window(std::max<std::size_t>(4, std::size_t{settings.jobs} * 4 * k_batch_tasks)), m_slots(m_window) {}
 
   // Collects and prepares items in parallel; applies the scrubber in plan
   // order (pseudonyms are numbered the same way every run), off the writer;
-  // then, in parallel again, encodes (compresses) the member. Four turns of
-  // the lock per item, each waking only those it concerns (a run of 100,000
-  // small files made 12 futex calls an item when every change woke all).
+  // then, in parallel again, encodes (compresses) the member. A worker takes
+  // a run of consecutive small tasks at once (up to k_batch_tasks, and
+  // k_batch_bytes expected), so that the turns of the lock and the hand-offs
+  // between threads are made per run, not per small file; each change wakes
+  // only the threads it concerns.
   void worker() {
+    std::vector<Claimed> batch;
     while (true) {
-      std::size_t index = 0;
-      std::uint64_t held = 0;
+      batch.clear();
       {
         std::unique_lock lock(m_mutex);
         m_room.wait(lock, [&] { return m_stop || m_next >= m_plan.tasks.size() || may_start(m_next); });
         if (m_stop || m_next >= m_plan.tasks.size()) return;
-        index = m_next++;
-        held = expected_bytes(m_plan.tasks[index]);
-        m_in_flight += held;
+        claim(batch);
       }
-      CollectedItem item = run_one(m_plan.tasks[index]);
-      std::unique_ptr<PreparedScrub> prepared = m_scrubber.prepare(item);  // in parallel
+      for (Claimed& claimed : batch) {
+        claimed.item = run_one(m_plan.tasks[claimed.index]);
+        claimed.prepared = m_scrubber.prepare(claimed.item);  // in parallel
+      }
+      const std::size_t first = batch.front().index;
       {
-        // What the item really holds (a decompressed log is larger than planned).
+        // What the items really hold (a decompressed log is larger than planned).
         std::unique_lock lock(m_mutex);
-        held = recount(held, item.content.size() * 2 + (prepared ? prepared->held_bytes() : 0));
-        m_turn.wait(lock, [&] { return m_stop || m_applied == index; });
+        for (Claimed& claimed : batch) {
+          const std::uint64_t prepared = claimed.prepared ? claimed.prepared->held_bytes() : 0;
+          claimed.held = recount(claimed.held, claimed.item.content.size() * 2 + prepared);
+        }
+        m_turn.wait(lock, [&] { return m_stop || m_applied == first; });
         if (m_stop) return;
       }
-      ScrubbedItem member = m_scrubber.scrub_prepared(std::move(item), std::move(prepared));
-      pass_turn(index);  // the next item's in-order step need not wait for this one's compression
-      std::optional<Result<EncodedMember>> encoded;
-      if (!member.item().archive_path.empty()) encoded = encode_member(member, m_encode);
-      const std::uint64_t encoded_bytes = encoded && *encoded ? (*encoded)->held_bytes() : 0;
-      Done done{record_of(member, {}), std::move(encoded), 0};
+      std::vector<ScrubbedItem> members;
+      members.reserve(batch.size());
+      for (Claimed& claimed : batch) {
+        members.push_back(m_scrubber.scrub_prepared(std::move(claimed.item), std::move(claimed.prepared)));
+      }
+      pass_turn(batch.back().index);  // the next run's in-order step need not wait for this one's compression
+      std::vector<Done> done;
+      done.reserve(batch.size());
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        std::optional<Result<EncodedMember>> encoded;
+        if (!members[i].item().archive_path.empty()) encoded = encode_member(members[i], m_encode);
+        done.push_back(Done{record_of(members[i], {}), std::move(encoded), 0});
+      }
       std::lock_guard lock(m_mutex);
-      done.held = recount(held, encoded_bytes);
-      slot(index).emplace(std::move(done));
-      if (index == m_written) m_done.notify_one();  // the writer waits for this one
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        const auto& encoded = done[i].encoded;
+        done[i].held = recount(batch[i].held, encoded && *encoded ? (*encoded)->held_bytes() : 0);
+        slot(batch[i].index).emplace(std::move(done[i]));
+      }
+      if (m_written >= first && m_written <= batch.back().index) m_done.notify_one();  // the writer waits for one
     }
   }
 
@@ -144,6 +160,31 @@ class OrderedRun {
   // Tasks in flight lie in [m_written, m_written + m_window): their slots
   // are a ring, not one per task (100,000 empty slots were 50 MiB).
   std::optional<Done>& slot(std::size_t index) { return m_slots[index % m_window]; }
+
+  struct Claimed {
+    std::size_t index = 0;
+    std::uint64_t held = 0;  // counted against the budget
+    CollectedItem item;
+    std::unique_ptr<PreparedScrub> prepared;
+  };
+  // Small tasks: a run of them goes to one worker.
+  static constexpr std::size_t k_batch_tasks = 32;
+  static constexpr std::uint64_t k_batch_bytes = 256 << 10;
+  static constexpr std::uint64_t k_small_task = 64 << 10;
+
+  // Takes the next task, and the small ones after a small one; m_mutex held,
+  // may_start(m_next) true.
+  void claim(std::vector<Claimed>& batch) {
+    std::uint64_t bytes = 0;
+    do {
+      const std::uint64_t expected = expected_bytes(m_plan.tasks[m_next]);
+      batch.push_back(Claimed{m_next++, expected, {}, nullptr});
+      m_in_flight += expected;
+      bytes += expected;
+      if (expected > k_small_task) break;
+    } while (batch.size() < k_batch_tasks && m_next < m_plan.tasks.size() && may_start(m_next) &&
+             expected_bytes(m_plan.tasks[m_next]) <= k_small_task && bytes <= k_batch_bytes);
+  }
 
   // The next task to write always starts; others within the window and the budget.
   bool may_start(std::size_t index) const {
