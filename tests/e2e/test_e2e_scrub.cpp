@@ -172,6 +172,37 @@ TEST_CASE("pseudonyms are the same in every bundle of a site") {
   CHECK(first.bundle.members["etc/hosts"].content == second.bundle.members["etc/hosts"].content);
 }
 
+TEST_CASE("pseudonyms are numbered in plan order whatever --jobs, over runs of small files and large ones") {
+  // Workers take runs of up to 32 small files at once; a large file ends a
+  // run. Each file holds addresses first met there, so any reordering of the
+  // in-order step would number them differently.
+  TempDir work;
+  const fs::path root = work.path() / "root";
+  copy_fixture("linux", root);
+  for (int i = 0; i < 300; ++i) {
+    std::string text = "event " + std::to_string(i) + " from 10.20." + std::to_string(i / 200) + "." +
+                       std::to_string(i % 200 + 1) + " via 00:0c:29:00:" + std::to_string(10 + i % 80) + ":01\n";
+    if (i % 97 == 0) {
+      for (int line = 0; line < 4000; ++line) text += "large " + std::to_string(line) + " 172.16.9." + std::to_string(line % 250 + 1) + "\n";
+    }
+    write_file(root / "var/log/hp" / ("f" + std::to_string(1000 + i) + ".log"), text);
+  }
+  const std::vector<std::string> root_args{"--root", root.string(), "--platform", "linux"};
+  Collected one = collect_quiet(root_args, work.path() / "one", {"--jobs", "1"});
+  Collected four = collect_quiet(root_args, work.path() / "four", {"--jobs", "4"});
+  REQUIRE(one.run.exit_code == 0);
+  REQUIRE(four.run.exit_code == 0);
+  std::size_t compared = 0;
+  for (const auto& [path, member] : one.bundle.members) {
+    if (!path.starts_with("var/log/hp/")) continue;
+    REQUIRE(four.bundle.members.contains(path));
+    CHECK_MESSAGE(member.content == four.bundle.members.at(path).content, path);
+    ++compared;
+  }
+  CHECK(compared == 300);
+  CHECK(one.bundle.members["var/log/hp/f1299.log"].content.find("10.20.1.100") == std::string::npos);
+}
+
 TEST_CASE("--keep ip keeps addresses, and verify accepts what was kept on purpose") {
   TempDir work;
   Collected c = scrubbed_collect("esxi", work.path(), {"--keep", "ip"});
