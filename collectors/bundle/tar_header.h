@@ -1,6 +1,7 @@
-// The tar framing of one member, made by libarchive's pax_restricted writer
-// (so headers are exactly what libarchive writes: a pax extended header when a
-// name is long or not ASCII, then the ustar header), without its data: the
+// The tar framing of one member, exactly what libarchive's pax_restricted
+// writer makes (a pax extended header when a name is long or not ASCII, then
+// the ustar header; a short ASCII name's single block is made without
+// libarchive, which is slow to set up per member), without its data: the
 // caller writes the data, then the padding to a whole block. Lets each member
 // be encoded on its own thread.
 #pragma once

@@ -95,6 +95,13 @@ TEST_SUITE("unit") {
         {long_name, 70000, ""},
         {"vmfs/volumes/ds1/Müller-Buchhaltung/vmware.log", 4097, ""},
         {"var/log/syslog.log", 0, "../run/log/syslog.log"},
+        {"var/log/syslog.log", 0, std::string(100, 'l')},
+        {"var/log/syslog.log", 0, std::string(101, 'l')},
+        {"var/log/" + std::string(83, 'n'), 9, ""},  // bundle/var/log/nnn...: 100 bytes
+        {"var/log/" + std::string(84, 'n'), 9, ""},  // 101 bytes: libarchive's split
+        {"etc/with space & 'quotes'~", 77777, ""},
+        {"var/log/tab\tname", 5, ""},
+        {"var/core/vmx-zdump.3", 077777777777, ""},
     };
     for (const Case& c : cases) {
       CAPTURE(c.path);
@@ -105,6 +112,21 @@ TEST_SUITE("unit") {
       const std::string reference = libarchive_member("bundle/" + c.path, c.size, c.link);
       CHECK(reference.compare(0, header->size(), *header) == 0);
       CHECK(checksum_holds(header->substr(header->size() - 512)));
+    }
+  }
+
+  TEST_CASE("every short ASCII name, of every length, has libarchive's header") {
+    for (std::size_t length = 1; length <= 110; ++length) {
+      std::string path(length, 'x');
+      for (std::size_t i = 7; i < length; i += 9) path[i] = '/';
+      CAPTURE(path);
+      for (const bool link : {false, true}) {
+        const std::string target = link ? "../" + std::string(length % 100, 't') : "";
+        auto header = tar_header(item_of(path, link ? 0 : length * 131, target), "b");
+        REQUIRE(header);
+        const std::string reference = libarchive_member("b/" + path, link ? 0 : length * 131, target);
+        CHECK(reference.compare(0, header->size(), *header) == 0);
+      }
     }
   }
 
