@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "host/spool.h"
+#include "host/unique_fd.h"
 #include "util/result.h"
 #include "util/units.h"
 
@@ -76,8 +77,6 @@ class FileSystem {
 class RootedFileSystem final : public FileSystem {
  public:
   explicit RootedFileSystem(std::string root);
-  RootedFileSystem(const RootedFileSystem&) = delete;
-  RootedFileSystem& operator=(const RootedFileSystem&) = delete;
   const std::string& root() const override { return m_display_root; }
   Result<FileInfo> stat(const std::string& path, bool follow = true) override;
   Result<std::vector<std::string>> list_dir(const std::string& path) override;
@@ -104,7 +103,7 @@ class RootedFileSystem final : public FileSystem {
   std::string m_root;  // no trailing slash; "" for "/"
   std::string m_display_root;
   mutable std::once_flag m_root_once;
-  mutable int m_root_fd = -1;
+  mutable detail::UniqueFd m_root_fd;
   mutable bool m_confined = false;  // the kernel confines opens to the root (openat2)
   // Directories met while resolving (paths inside the root, no symlink on the
   // way): their components are not looked at again. Only where opens are
@@ -112,9 +111,6 @@ class RootedFileSystem final : public FileSystem {
   // lead a read out of the root.
   mutable std::mutex m_directories_mutex;
   mutable std::unordered_set<std::string> m_directories;
-
- public:
-  ~RootedFileSystem() override;
 };
 
 // In-memory twin for unit tests: files and directories, no symlinks.

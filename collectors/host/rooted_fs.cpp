@@ -135,10 +135,6 @@ RootedFileSystem::RootedFileSystem(std::string root) : m_root(std::move(root)) {
   m_display_root = m_root.empty() ? "/" : m_root;
 }
 
-RootedFileSystem::~RootedFileSystem() {
-  if (m_root_fd >= 0) close(m_root_fd);
-}
-
 std::string RootedFileSystem::host_path(const std::string& inside) const {
   if (inside == "/") return m_root.empty() ? "/" : m_root;
   return m_root + inside;
@@ -148,13 +144,12 @@ std::string RootedFileSystem::host_path(const std::string& inside) const {
 // were a third of the system calls of a run of many small files.
 int RootedFileSystem::root_fd() const {
   std::call_once(m_root_once, [this] {
-    m_root_fd = ::open(m_root.empty() ? "/" : m_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (m_root_fd < 0) return;
-    const long probe = open_in_root(m_root_fd, "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    m_confined = probe >= 0;
-    if (probe >= 0) close(static_cast<int>(probe));
+    m_root_fd.reset(::open(m_root.empty() ? "/" : m_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!m_root_fd.valid()) return;
+    const detail::UniqueFd probe(static_cast<int>(open_in_root(m_root_fd.get(), "/", O_PATH | O_DIRECTORY | O_CLOEXEC)));
+    m_confined = probe.valid();
   });
-  return m_root_fd;
+  return m_root_fd.get();
 }
 
 // Opens `inside` (already resolved) for reading with the kernel confining the
@@ -162,7 +157,7 @@ int RootedFileSystem::root_fd() const {
 // symlink after resolve() cannot lead out. Kernels before 5.6: a plain open.
 int RootedFileSystem::open_confined(const std::string& inside, const std::string& host) const {
   if (root_fd() >= 0 && m_confined) {
-    const long fd = open_in_root(m_root_fd, inside, k_read_flags);
+    const long fd = open_in_root(m_root_fd.get(), inside, k_read_flags);
     if (fd >= 0 || (errno != ENOSYS && errno != EPERM)) return static_cast<int>(fd);
   }
   return ::open(host.c_str(), k_read_flags);

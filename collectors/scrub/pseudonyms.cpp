@@ -179,9 +179,7 @@ Result<void> PseudonymMap::save(const std::string& path) const {
     const std::lock_guard lock(m_mutex);
     text = map_file_text(
         m_tables.records.size(),
-        [this](const MapEntryVisitor& visit) {
-          for (const Record& record : m_tables.records) visit(record.entry);
-        },
+        [this](const MapEntryVisitor& visit) { visit_entries(visit); },
         m_tables.counters);
   }
   return write_map_file(path, text);

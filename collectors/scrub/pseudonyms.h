@@ -72,7 +72,7 @@ class PseudonymMap {
   template <class Visit>
   void for_each_entry(Visit&& visit) const {
     const std::lock_guard lock(m_mutex);
-    for (const Record& record : m_tables.records) visit(record.entry);
+    visit_entries(visit);
   }
   bool empty() const {
     const std::lock_guard lock(m_mutex);
@@ -99,6 +99,11 @@ class PseudonymMap {
     std::map<std::string, std::uint64_t> units;     // address part -> its number in its space
     std::map<std::string, std::uint64_t> counters;  // space -> last number given
   };
+  // for_each_entry() without the lock (save() holds it for the counters too).
+  template <class Visit>
+  void visit_entries(Visit&& visit) const {
+    for (const Record& record : m_tables.records) visit(record.entry);
+  }
   const Record* find_forward(Category category, std::string_view key) const;
   const Record* find_backward(std::string_view canonical) const;
 
