@@ -35,6 +35,10 @@
 #include <cstring>
 #include <optional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace vmsupport {
 namespace {
 
@@ -291,12 +295,12 @@ std::size_t Scanner::ipv6_end(std::size_t p) const {
   // "42:42::" in passwd's "gdm:x:42:42::/var/lib/gdm" is two fields and an
   // empty one: a trailing "::" counts only before a prefix length ("fe80::/64").
   if (end - p > 2 && m_text.compare(end - 2, 2, "::") == 0 && !(at(end) == '/' && is_digit(at(end + 1)))) return 0;
+  if (is_ipv6_lookalike(m_text.substr(p, end - p))) return 0;  // cheaper than inet_pton: first
   char buffer[k_max_ipv6 + 1];
   std::memcpy(buffer, m_text.data() + p, end - p);
   buffer[end - p] = '\0';
   unsigned char address[16];
-  if (inet_pton(AF_INET6, buffer, address) != 1) return 0;
-  return is_ipv6_lookalike(std::string_view(buffer, end - p)) ? 0 : end;
+  return inet_pton(AF_INET6, buffer, address) == 1 ? end : 0;
 }
 
 std::size_t Scanner::address_at(std::size_t p, std::vector<PatternMatch>& found) const {
@@ -312,6 +316,12 @@ std::size_t Scanner::address_at(std::size_t p, std::vector<PatternMatch>& found)
   const bool decimal = digits == hex && hex <= 3;
   switch (at(p + hex)) {
     case ':':
+      // A MAC first (the common case in logs): where one ends without a
+      // further ':', the same bytes are no IPv6 address (six groups of two
+      // digits without "::" are refused there), so the order changes nothing.
+      if (hex == 2) {
+        if (const std::size_t end = mac_end(p, ':'); end != 0 && at(end) != ':') return add(end, Category::mac);
+      }
       if (hex <= 4 && add(ipv6_end(p), Category::ipv6) != 0) return found.back().end;
       if (hex != 2) return 0;
       if (add(mac_end(p, ':'), Category::mac) != 0) return found.back().end;
@@ -377,29 +387,65 @@ std::vector<PatternMatch> find_patterns(std::string_view text) {
   return found;
 }
 
+namespace detail {
+
+std::size_t next_candidate_scalar(std::string_view text, std::size_t i) {
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '@' || (has(c, k_start) && (i == 0 || !is_alnum(text[i - 1])))) return i;
+  }
+  return text.size();
+}
+
+#if defined(__SSE2__)
+namespace {
+// Bytes of `v` in [low, high], as 0xff.
+__m128i in_range(__m128i v, char low, char high) {
+  const __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8(low));
+  return _mm_cmpeq_epi8(_mm_min_epu8(shifted, _mm_set1_epi8(static_cast<char>(high - low))), shifted);
+}
+}  // namespace
+
+// 16 bytes at a time: the classes of k_classes by range compares,
+// and "not after a letter or digit" by shifting the letter-or-digit mask.
+std::size_t next_candidate(std::string_view text, std::size_t i) {
+  const char* data = text.data();
+  bool after_word = i > 0 && i <= text.size() && is_alnum(data[i - 1]);
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));  // ASCII letters to lower case
+    const __m128i digit = in_range(v, '0', '9');
+    const auto alnum = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(digit, in_range(folded, 'a', 'z'))));
+    const __m128i hex = _mm_or_si128(digit, in_range(folded, 'a', 'f'));
+    const auto start =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(hex, _mm_cmpeq_epi8(v, _mm_set1_epi8(':')))));
+    const auto at_sign = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('@'))));
+    const unsigned candidates = (start & ~((alnum << 1) | (after_word ? 1u : 0u))) | at_sign;
+    if (candidates != 0) return i + static_cast<std::size_t>(__builtin_ctz(candidates));
+    after_word = (alnum & 0x8000u) != 0;
+  }
+  return next_candidate_scalar(text, i);
+}
+#else
+std::size_t next_candidate(std::string_view text, std::size_t i) { return next_candidate_scalar(text, i); }
+#endif
+
+}  // namespace detail
+
 void find_patterns(std::string_view text, std::vector<PatternMatch>& found) {
   found.clear();
   const Scanner scanner(text);
-  bool after_word = false;  // text[i - 1] is a letter or digit
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const char c = text[i];
+  // Only at a candidate (an address's first byte after no letter or digit,
+  // or an '@') is there anything to try; ordinary text is skipped.
+  for (std::size_t i = detail::next_candidate(text, 0); i < text.size();) {
     std::size_t end = 0;
-    if (has(c, k_start) && !after_word) {
+    if (text[i] != '@') {
       end = scanner.address_at(i, found);
-    } else if (c == '@') {
-      if (const auto email = scanner.email_at(i, found)) {
-        found.push_back(*email);
-        end = email->end;
-      }
+    } else if (const auto email = scanner.email_at(i, found)) {
+      found.push_back(*email);
+      end = email->end;
     }
-    if (end != 0) {
-      i = end;
-      after_word = is_alnum(text[i - 1]);
-      continue;
-    }
-    after_word = is_alnum(c);
-    ++i;
+    i = detail::next_candidate(text, end != 0 ? end : i + 1);
   }
 }
 

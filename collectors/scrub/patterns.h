@@ -26,4 +26,12 @@ std::vector<PatternMatch> find_patterns(std::string_view text);
 // text to the next: a chunk's matches fill hundreds of KiB.
 void find_patterns(std::string_view text, std::vector<PatternMatch>& found);
 
+namespace detail {
+// The first position from `i` where an address may start (a hex digit or ':'
+// not after a letter or digit) or an '@' stands; text.size() when none.
+// Vectorised where the CPU allows; next_candidate_scalar() is its definition.
+std::size_t next_candidate(std::string_view text, std::size_t i);
+std::size_t next_candidate_scalar(std::string_view text, std::size_t i);
+}  // namespace detail
+
 }  // namespace vmsupport

@@ -388,3 +388,33 @@ TEST_CASE("random bytes give ordered, non-overlapping, valid matches") {
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("unit") {
+
+// The vectorised skip must stop exactly where its byte-by-byte definition
+// does: at every length (blocks of 16 and the tail), from every offset, with
+// bytes of every value (0x80 and up are no letters, ' ' | 0x20 is no letter).
+TEST_CASE("the vectorised candidate skip agrees with its definition") {
+  std::mt19937 random(20261206);
+  const std::string_view alphabet = "abcdefghxyzABCDEFGXYZ0123456789:@.-_ \n[]`{";
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(static_cast<std::size_t>(random() % 70), ' ');
+    const unsigned sparse = 1 + random() % 8;  // some texts with long runs without candidates
+    for (char& c : text) {
+      if (random() % 8 == 0) c = static_cast<char>(random() % 256);
+      else if (random() % sparse == 0) c = alphabet[random() % alphabet.size()];
+      else c = "ghijklmnopqrstuvwxyz"[random() % 20];
+    }
+    for (std::size_t from = 0; from <= text.size(); ++from) {
+      INFO("text: ", text, " from ", from);
+      REQUIRE(detail::next_candidate(text, from) == detail::next_candidate_scalar(text, from));
+    }
+  }
+  CHECK(detail::next_candidate("host gsx01 in 10.0.0.1", 0) == 14);
+  CHECK(detail::next_candidate("host esx01 in 10.0.0.1", 0) == 5);  // e is a hex digit
+  CHECK(detail::next_candidate("qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq mail@x", 0) == 38);
+  CHECK(detail::next_candidate("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", 3) == 40);
+  CHECK(detail::next_candidate("x1 ::1", 1) == 3);
+}
+
+}  // TEST_SUITE
