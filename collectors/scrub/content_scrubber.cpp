@@ -291,46 +291,56 @@ std::future<ContentScrubber::Plan> ContentScrubber::analyse_later(std::string_vi
   return analyser.run([this, text] { return analyse(text); });
 }
 
-std::string ContentScrubber::apply(std::string_view text, const Plan& plan, ScrubCounts& counts) const {
+std::string ContentScrubber::apply(std::string_view text, Plan& plan, ScrubCounts& counts) const {
+  PseudonymCache pseudonyms;
+  resolve(text, plan, pseudonyms, counts);
   std::string out;
-  apply_into(text, plan, counts, out);
+  render(text, plan, out);
   return out;
 }
 
-void ContentScrubber::apply_into(std::string_view text, const Plan& plan, ScrubCounts& counts,
-                                 std::string& out) const {
-  out.clear();
-  out.reserve(text.size() + text.size() / 16);
-  // Logs repeat the same few addresses: look each up in the shared map once.
-  std::unordered_map<std::string, std::string> seen;
-  std::string key;  // reused: category, then the original
+// Logs repeat the same few addresses: each is looked up in the shared map
+// once per text, and the resolved spans point into `pseudonyms`.
+void ContentScrubber::resolve(std::string_view text, Plan& plan, PseudonymCache& pseudonyms,
+                              ScrubCounts& counts) const {
+  std::string key;  // reused: category, the original (and a host label's domain pseudonym)
   std::array<std::size_t, 256> replaced{};  // per Span::category
-  std::size_t at = 0;
-  for (const Span& span : plan.spans) {
-    out.append(text.substr(at, span.begin - at));
-    at = span.end;
-    if (span.kind == Span::Kind::fixed) {
-      out.append(span.text());
-    } else if (span.kind == Span::Kind::host_label) {
-      out.append(m_map.pseudonym(Category::host, text.substr(span.begin, span.label_size)));
-      out += '.';
-      out.append(span.text());
-    } else {
-      const auto address = static_cast<Category>(span.category);
-      const std::string_view original = text.substr(span.begin, span.end - span.begin);
+  for (Span& span : plan.spans) {
+    if (span.kind != Span::Kind::fixed) {
+      const bool label = span.kind == Span::Kind::host_label;
+      const std::string_view original = text.substr(span.begin, label ? span.label_size : span.end - span.begin);
       key.assign(1, static_cast<char>('0' + span.category));
       key.append(original);
-      auto it = seen.find(key);
-      if (it == seen.end()) it = seen.emplace(key, m_map.pseudonym(address, original)).first;
-      out.append(it->second);
-      if (it->second == original) continue;  // a special address, kept
+      if (label) key.append(1, '\n').append(span.text());
+      auto it = pseudonyms.find(key);
+      if (it == pseudonyms.end()) {
+        // host_label: esx-prod-08.corp.example -> host-0007.domain-01.invalid
+        std::string pseudonym = label ? m_map.pseudonym(Category::host, original) + "." + std::string(span.text())
+                                      : m_map.pseudonym(static_cast<Category>(span.category), original);
+        it = pseudonyms.emplace(key, std::move(pseudonym)).first;
+      }
+      span.kind = Span::Kind::fixed;
+      span.replacement = it->second.data();
+      span.replacement_size = static_cast<std::uint32_t>(it->second.size());
+      if (!label && it->second == original) continue;  // a special address, kept
     }
     ++replaced[span.category];
   }
-  out.append(text.substr(at));
   for (std::size_t category = 0; category < replaced.size(); ++category) {
     if (replaced[category] > 0) counts[std::string(Span::text_of(static_cast<std::uint8_t>(category)))] += replaced[category];
   }
+}
+
+void ContentScrubber::render(std::string_view text, const Plan& plan, std::string& out) {
+  out.clear();
+  out.reserve(text.size() + text.size() / 16);
+  std::size_t at = 0;
+  for (const Span& span : plan.spans) {
+    out.append(text.substr(at, span.begin - at));
+    out.append(span.text());
+    at = span.end;
+  }
+  out.append(text.substr(at));
 }
 
 std::string ContentScrubber::scrub_text(std::string_view text, ScrubCounts& counts) const {
@@ -417,8 +427,8 @@ std::size_t chunk_end(std::string_view pending, bool at_end) {
 
 }  // namespace
 
-// Buffers kept: a body in flight uses four (two chunks, pending, scrubbed).
-constexpr std::size_t k_buffers_kept = 4;
+// Buffers kept: a body in flight uses six (two chunks analysed, two written, the rest read).
+constexpr std::size_t k_buffers_kept = 6;
 
 std::string ContentScrubber::take_buffer() const {
   std::lock_guard lock(m_buffers_mutex);
@@ -439,82 +449,123 @@ void ContentScrubber::give_back(std::string buffer) const {
   if (m_buffers.size() < k_buffers_kept && buffer.capacity() <= 4 * k_chunk_size) m_buffers.push_back(std::move(buffer));
 }
 
-// A chunk of a streamed text and its plan, analysed on another thread while
-// the chunks before it are applied (analysing is read-only; applying makes
-// pseudonyms, so it keeps the text's order).
+// A chunk of a streamed text on its way: analysed on an analysing thread,
+// its pseudonyms resolved in bundle order, then written out on the writing
+// thread (analysing and writing need no order: only resolving makes pseudonyms).
 struct ContentScrubber::PendingChunk {
   std::string text;
-  std::future<Plan> plan;
+  std::future<Plan> analysed;
+  Plan plan;                          // resolved
+  PseudonymCache pseudonyms;          // what the resolved plan points into
+  std::future<Result<void>> written;  // none when it is not written
 };
 
+namespace {
+
+// Chunks being written while the next ones are resolved.
+constexpr std::size_t k_chunks_writing = 2;
+
+}  // namespace
+
 // Scrubs a large body chunk by chunk into a new body. Returns false when it
-// turned out to be binary; a read or spool failure is recorded on the item.
-// Runs in bundle order (one body at a time); the next chunk is analysed
-// meanwhile on the scrubber's analysing thread.
+// turned out to be binary; a read or spool failure is recorded on the item,
+// and what was read before it is kept. Runs in bundle order (one body at a
+// time); meanwhile the next chunks are analysed on the analysing threads and
+// the chunks before are written on the writing thread, so the in-order part
+// is the resolving alone.
 bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const {
   Body out(m_settings.spool_dir);
-  std::optional<Error> failure;
+  std::optional<Error> read_failure;
+  std::optional<Error> write_failure;  // set on the writing thread; read once every write is done
+  bool write_stopped = false;          // write_failure is set: nothing more is read
   bool binary = false;
-  std::deque<PendingChunk> ahead;
-  // Buffers of chunk size are reused, not allocated per chunk or per body:
-  // fresh memory for every MiB costs page faults on this path, which runs in
-  // bundle order.
-  std::string pending = take_buffer();   // read, not yet cut into chunks
-  std::string scrubbed = take_buffer();  // the chunk being applied, scrubbed
-  std::vector<std::string> spare;        // texts of chunks applied
-  const auto apply_first = [&] {
-    PendingChunk& chunk = ahead.front();
-    Plan plan = chunk.plan.get();  // first: the analysis reads chunk.text
-    if (!failure && !binary) {
-      apply_into(chunk.text, plan, counts, scrubbed);
-      if (auto ok = out.append(scrubbed); !ok) failure = ok.error();
-    }
-    give_back(std::move(plan));
+  std::deque<PendingChunk> chunks;  // in text order: being written, then being analysed
+  std::size_t resolved = 0;         // chunks[0, resolved) are being written
+  // Chunk-sized buffers are reused, not allocated per chunk or per body:
+  // fresh memory for every MiB costs page faults.
+  std::vector<std::string> spare;
+  const auto buffer = [&] {
+    if (spare.empty()) return take_buffer();
+    std::string text = std::move(spare.back());
+    spare.pop_back();
+    return text;
+  };
+  const auto finish_oldest = [&] {
+    PendingChunk& chunk = chunks.front();
+    if (chunk.written.valid() && !chunk.written.get()) write_stopped = true;  // the failure is in write_failure
+    give_back(std::move(chunk.plan));
+    chunk.text.clear();
     spare.push_back(std::move(chunk.text));
-    ahead.pop_front();
+    chunks.pop_front();
+    --resolved;
   };
-  auto flush = [&](bool at_end) {
-    std::size_t cut = 0;
-    while (!binary && !failure && !pending.empty() && (cut = chunk_end(pending, at_end)) != std::string::npos) {
-      if (is_binary(std::string_view(pending).substr(0, cut), true)) {
-        binary = true;
-        break;
-      }
-      // The analysis reads the text where it lies in the deque: growing a
-      // deque at its end moves no element.
-      PendingChunk& chunk = ahead.emplace_back();
-      if (spare.empty()) {
-        chunk.text = take_buffer();
-      } else {
-        chunk.text = std::move(spare.back());
-        spare.pop_back();
-      }
-      chunk.text.assign(pending, 0, cut);
-      pending.erase(0, cut);
-      chunk.plan = analyse_later(chunk.text);
-      if (ahead.size() > m_chunks_ahead) apply_first();
+  const auto resolve_next = [&] {
+    PendingChunk& chunk = chunks[resolved++];
+    chunk.plan = chunk.analysed.get();  // first: the analysis reads chunk.text
+    if (!binary) {
+      resolve(chunk.text, chunk.plan, chunk.pseudonyms, counts);
+      chunk.written = m_writer.run([&chunk, &out, &write_failure]() -> Result<void> {
+        if (write_failure) return {};  // nothing after a failed write
+        thread_local std::string scrubbed;
+        render(chunk.text, chunk.plan, scrubbed);
+        auto ok = out.append(scrubbed);
+        if (!ok) write_failure = ok.error();
+        if (scrubbed.capacity() > 4 * k_chunk_size) std::string().swap(scrubbed);  // one very long line
+        return ok;
+      });
     }
+    if (resolved > k_chunks_writing) finish_oldest();
   };
-  auto read = for_each_chunk(*item.body, k_chunk_size, [&](std::string_view bytes) -> Result<void> {
-    pending.append(bytes);
-    flush(false);
-    if (binary) return fail("binary");
-    if (failure) return std::unexpected(*failure);
-    return {};
-  });
-  if (!binary && !failure) {
-    if (read) flush(true);
-    else failure = read.error();  // what was read before is kept
+  // Reads straight into the chunk buffers: the text after the last cut (a
+  // line not yet ended) starts the next one.
+  const FileRange& range = *item.body;
+  std::uint64_t offset = 0;
+  bool at_end = false;
+  std::string rest = buffer();
+  while (!binary && !at_end && !write_stopped) {
+    std::string text = buffer();
+    text.swap(rest);  // text: what was left over; rest: an empty buffer
+    std::size_t cut = std::string::npos;
+    while (cut == std::string::npos) {
+      const std::size_t have = text.size();
+      std::size_t got = 0;
+      text.resize_and_overwrite(have + k_chunk_size, [&](char* data, std::size_t) {
+        auto n = read_at(range, offset, data + have, k_chunk_size);
+        if (!n) read_failure = n.error();
+        got = n ? *n : 0;
+        return have + got;
+      });
+      offset += got;
+      at_end = got == 0 || offset >= range.length;
+      cut = chunk_end(text, at_end);
+    }
+    rest.assign(text, cut);
+    text.resize(cut);
+    if (text.empty()) {
+      spare.push_back(std::move(text));
+      continue;
+    }
+    if (is_binary(text, true)) {
+      binary = true;
+      spare.push_back(std::move(text));
+      break;
+    }
+    PendingChunk& chunk = chunks.emplace_back();
+    chunk.text = std::move(text);
+    // The analysis reads the text where it lies in the deque: growing a
+    // deque at its end moves no element.
+    chunk.analysed = analyse_later(chunk.text);
+    if (chunks.size() - resolved > m_chunks_ahead) resolve_next();
   }
-  while (!ahead.empty()) apply_first();  // waits for every thread it started
-  for (std::string& buffer : spare) give_back(std::move(buffer));
-  give_back(std::move(scrubbed));
-  give_back(std::move(pending));
+  while (resolved < chunks.size()) resolve_next();  // waits for every thread it started
+  while (!chunks.empty()) finish_oldest();
+  for (std::string& text : spare) give_back(std::move(text));
+  give_back(std::move(rest));
   if (binary) return false;
-  if (read && *read < item.body->length) {
+  if (!read_failure && !write_stopped && offset < range.length) {
     item.reason += std::string(item.reason.empty() ? "" : "; ") + "shrank while read (kept what was there)";
   }
-  if (failure) {
+  if (const std::optional<Error>& failure = write_failure ? write_failure : read_failure) {
     item.status = Status::failed;
     item.reason += std::string(item.reason.empty() ? "" : "; ") + "could not be scrubbed whole: " + failure->message;
     item.truncated = true;
@@ -525,7 +576,7 @@ bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const
   } else {
     item.body = out.range();
   }
-  return !binary;
+  return true;
 }
 
 void ContentScrubber::leave_out(CollectedItem& item) {

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kinds/inventory.h"
@@ -92,8 +93,13 @@ class ContentScrubber final : public Scrubber {
   Plan analyse(std::string_view text) const;
   std::future<Plan> analyse_later(std::string_view text) const;  // on m_analyser
   struct PendingChunk;
-  std::string apply(std::string_view text, const Plan& plan, ScrubCounts& counts) const;
-  void apply_into(std::string_view text, const Plan& plan, ScrubCounts& counts, std::string& out) const;
+  // Applying a plan: resolve() gives every address and host label its
+  // pseudonym (made when new, so it runs in bundle order) and counts the
+  // replacements; render() then writes the text, on any thread.
+  using PseudonymCache = std::unordered_map<std::string, std::string>;
+  std::string apply(std::string_view text, Plan& plan, ScrubCounts& counts) const;
+  void resolve(std::string_view text, Plan& plan, PseudonymCache& pseudonyms, ScrubCounts& counts) const;
+  static void render(std::string_view text, const Plan& plan, std::string& out);
   void leave_out(CollectedItem& item);
   bool decompress(CollectedItem& item) const;
   bool scrub_body(CollectedItem& item, ScrubCounts& counts) const;
@@ -119,6 +125,8 @@ class ContentScrubber final : public Scrubber {
   std::size_t m_chunks_ahead = 2;
   mutable std::atomic<std::size_t> m_next_analyser{0};
   mutable std::array<TaskThread, 2> m_analysers;
+  // Renders and writes the resolved chunks of a streamed body, in order.
+  mutable TaskThread m_writer;
 };
 
 // Parses --keep: "ip,mac" -> {ipv4, ipv6, mac}. Accepts host, domain, vm,
