@@ -52,16 +52,51 @@ Result<std::size_t> read_at(const FileRange& range, std::uint64_t at, char* buff
   return done;
 }
 
+namespace {
+
+// for_each_chunk()'s buffer, not zeroed (read() fills what is used): one per
+// thread, kept from call to call, since a fresh MiB per call cost page faults
+// for every member read; a call nested in another's sink gets one of its own.
+class ChunkBuffer {
+ public:
+  explicit ChunkBuffer(std::size_t size) {
+    if (t_in_use || size > k_chunk_size) {
+      m_own.reset(new char[size]);
+      m_data = m_own.get();
+      return;
+    }
+    if (!t_kept) t_kept.reset(new char[k_chunk_size]);
+    t_in_use = true;
+    m_data = t_kept.get();
+  }
+  ~ChunkBuffer() {
+    if (!m_own) t_in_use = false;
+  }
+  ChunkBuffer(const ChunkBuffer&) = delete;
+  ChunkBuffer& operator=(const ChunkBuffer&) = delete;
+  char* data() const { return m_data; }
+
+ private:
+  static thread_local std::unique_ptr<char[]> t_kept;
+  static thread_local bool t_in_use;
+  std::unique_ptr<char[]> m_own;
+  char* m_data = nullptr;
+};
+
+thread_local std::unique_ptr<char[]> ChunkBuffer::t_kept;
+thread_local bool ChunkBuffer::t_in_use = false;
+
+}  // namespace
+
 Result<std::uint64_t> for_each_chunk(const FileRange& range, std::size_t chunk,
                                      const std::function<Result<void>(std::string_view)>& sink) {
-  // Not zeroed: read() fills what is used.
-  const std::unique_ptr<char[]> buffer(new char[chunk]);
+  const ChunkBuffer buffer(chunk);
   std::uint64_t at = 0;
   while (at < range.length) {
-    auto n = read_at(range, at, buffer.get(), chunk);
+    auto n = read_at(range, at, buffer.data(), chunk);
     if (!n) return std::unexpected(n.error());
     if (*n == 0) break;
-    if (auto ok = sink(std::string_view(buffer.get(), *n)); !ok) return std::unexpected(ok.error());
+    if (auto ok = sink(std::string_view(buffer.data(), *n)); !ok) return std::unexpected(ok.error());
     at += *n;
   }
   return at;

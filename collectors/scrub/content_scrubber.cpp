@@ -474,7 +474,10 @@ constexpr std::size_t k_chunks_writing = 2;
 // the chunks before are written on the writing thread, so the in-order part
 // is the resolving alone.
 bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const {
-  Body out(m_settings.spool_dir);
+  // Straight to a spool: the body is too large for memory (k_in_memory_limit)
+  // and stays so once scrubbed, and a MiB gathered in fresh memory first only
+  // to be written out cost page faults per body.
+  Body out(m_settings.spool_dir, 0);
   std::optional<Error> read_failure;
   std::optional<Error> write_failure;  // set on the writing thread; read once every write is done
   bool write_stopped = false;          // write_failure is set: nothing more is read
