@@ -474,10 +474,11 @@ constexpr std::size_t k_chunks_writing = 2;
 // the chunks before are written on the writing thread, so the in-order part
 // is the resolving alone.
 bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const {
-  // Straight to a spool: the body is too large for memory (k_in_memory_limit)
-  // and stays so once scrubbed, and a MiB gathered in fresh memory first only
-  // to be written out cost page faults per body.
-  Body out(m_settings.spool_dir, 0);
+  // A body too large for memory (k_in_memory_limit) goes straight to a spool:
+  // a MiB gathered in fresh memory first, only to be written out, cost page
+  // faults per body. A small one (a spooled output) may come back in memory.
+  const FileRange& range = *item.body;
+  Body out(m_settings.spool_dir, range.length > k_in_memory_limit ? 0 : k_in_memory_limit);
   std::optional<Error> read_failure;
   std::optional<Error> write_failure;  // set on the writing thread; read once every write is done
   bool write_stopped = false;          // write_failure is set: nothing more is read
@@ -521,7 +522,6 @@ bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const
   };
   // Reads straight into the chunk buffers: the text after the last cut (a
   // line not yet ended) starts the next one.
-  const FileRange& range = *item.body;
   std::uint64_t offset = 0;
   bool at_end = false;
   std::string rest = buffer();
