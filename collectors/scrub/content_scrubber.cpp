@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <future>
 #include <optional>
@@ -424,6 +425,24 @@ namespace {
 // Longest line a streamed text is buffered for; longer ones are cut at a blank.
 constexpr std::size_t k_max_line = 2 << 20;
 
+// The last "-----BEGIN " that starts at or before `pos`, or npos. Not
+// string_view::rfind: that compares at every byte going back (a million
+// memcmp calls per chunk); this goes from 'B' to 'B' with memrchr.
+std::size_t last_pem_begin(std::string_view text, std::size_t pos) {
+  constexpr std::string_view k_marker = "-----BEGIN ";
+  constexpr std::size_t k_dashes = 5;  // the 'B' is at begin + 5
+  if (text.size() < k_marker.size()) return std::string_view::npos;
+  std::size_t limit = std::min(pos, text.size() - k_marker.size()) + k_dashes + 1;  // 'B's before it
+  while (limit > k_dashes) {
+    const void* b = memrchr(text.data() + k_dashes, 'B', limit - k_dashes);
+    if (b == nullptr) break;
+    const auto begin = static_cast<std::size_t>(static_cast<const char*>(b) - text.data()) - k_dashes;
+    if (text.compare(begin, k_marker.size(), k_marker) == 0) return begin;
+    limit = begin + k_dashes;
+  }
+  return std::string_view::npos;
+}
+
 // Where the next chunk of a streamed text ends: after its last line end, but
 // before a PEM block that has not ended yet (so it is masked whole); npos
 // when more text is needed first.
@@ -436,7 +455,7 @@ std::size_t chunk_end(std::string_view pending, bool at_end) {
     return cut == std::string_view::npos ? pending.size() : cut + 1;
   }
   ++cut;
-  const std::size_t pem = pending.rfind("-----BEGIN ", cut);
+  const std::size_t pem = last_pem_begin(pending, cut);
   if (pem != std::string_view::npos && pending.find("-----END ", pem) >= cut) {
     const std::size_t line = pending.rfind('\n', pem);
     if (line != std::string_view::npos) return line + 1;
