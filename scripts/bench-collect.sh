@@ -10,12 +10,12 @@
 # Then FILES small files (default 100,000) in a Linux root: tar czf against
 # collect, for the cost per file in time and memory.
 # Usage:
-#   scripts/bench-collect.sh [SIZE_MIB (default 200)] [RUNS (default 3)] [BIG_MIB (default 2048; 0 skips)]
+#   scripts/bench-collect.sh [SIZE_MIB (default 200)] [RUNS (default 5)] [BIG_MIB (default 2048; 0 skips)]
 #                            [FILES (default 100000; 0 skips)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-200}
-runs=${2:-3}
+runs=${2:-5}
 big_mib=${3:-2048}
 files=${4:-100000}
 bin=${BIN:-build/vmsupport}  # BIN=PATH compares another build on the same tree
@@ -47,29 +47,36 @@ done
 echo "tree: $(du -sh --apparent-size "$root" | cut -f1) in $(find "$root" -type f | wc -l) files"
 awk 'BEGIN { for (i = 0; i < 10000; i++) printf "customer-project-%05d\n", i }' > "$work/words.txt"
 
-measure() {  # measure COMMAND... -> prints "seconds peak_kib output_bytes cpu_seconds"
-  # Wall time is the best of RUNS; peak memory the largest; CPU time (user +
-  # system) the smallest, which a busy machine disturbs far less than wall time.
-  local best=999999 peak=0 cpu=999999
-  for _ in $(seq 1 "$runs"); do
-    rm -rf "$work/out" && mkdir "$work/out"
-    local start end
-    start=$(date +%s.%N)
-    /usr/bin/time -f '%M %U %S' -o "$work/rss" "$@" >/dev/null 2>&1 || true
-    end=$(date +%s.%N)
-    read -r kib user sys < <(tail -n 1 "$work/rss")
-    (( kib > peak )) && peak=$kib
-    cpu=$(awk -v u="$user" -v s="$sys" -v c="$cpu" 'BEGIN { t = u + s; print (t < c) ? t : c }')
-    best=$(awk -v a="$start" -v b="$end" -v c="$best" 'BEGIN { t = b - a; print (t < c) ? t : c }')
-  done
-  echo "$best $peak $(du -sb "$work/out" | cut -f1) $cpu"
+# Runs are interleaved (tar, then each collect, then tar again...), so that a
+# slow minute of a shared machine falls on all of them alike, not on one.
+declare -A best peak cpu bytes
+once() {  # once NAME COMMAND...: one run of COMMAND, kept under NAME
+  # Wall time is the best of the runs; peak memory the largest; CPU time
+  # (user + system) the smallest, which a busy machine disturbs far less.
+  local name=$1 start end kib user sys
+  shift
+  rm -rf "$work/out" && mkdir "$work/out"
+  start=$(date +%s.%N)
+  /usr/bin/time -f '%M %U %S' -o "$work/rss" "$@" >/dev/null 2>&1 || true
+  end=$(date +%s.%N)
+  read -r kib user sys < <(tail -n 1 "$work/rss")
+  (( kib > ${peak[$name]:-0} )) && peak[$name]=$kib
+  cpu[$name]=$(awk -v u="$user" -v s="$sys" -v c="${cpu[$name]:-999999}" 'BEGIN { t = u + s; print (t < c) ? t : c }')
+  best[$name]=$(awk -v a="$start" -v b="$end" -v c="${best[$name]:-999999}" 'BEGIN { t = b - a; print (t < c) ? t : c }')
+  bytes[$name]=$(du -sb "$work/out" | cut -f1)
 }
 
-read -r tar_s tar_kib tar_bytes tar_cpu < <(measure tar czf "$work/out/tar.tgz" -C "$root" .)
 common=(collect --root "$root" --platform esxi --max-file-size 1G --state-dir "$work/state" -o "$work/out/" -q)
-read -r raw_s raw_kib raw_bytes raw_cpu < <(measure "$bin" "${common[@]}" --no-scrub)
-read -r scr_s scr_kib scr_bytes scr_cpu < <(measure "$bin" "${common[@]}")
-read -r big_s big_kib big_bytes big_cpu < <(measure "$bin" "${common[@]}" --scrub-words "$work/words.txt")
+for _ in $(seq 1 "$runs"); do
+  once tar tar czf "$work/out/tar.tgz" -C "$root" .
+  once raw "$bin" "${common[@]}" --no-scrub
+  once scr "$bin" "${common[@]}"
+  once big "$bin" "${common[@]}" --scrub-words "$work/words.txt"
+done
+tar_s=${best[tar]} tar_kib=${peak[tar]} tar_bytes=${bytes[tar]} tar_cpu=${cpu[tar]}
+raw_s=${best[raw]} raw_kib=${peak[raw]} raw_bytes=${bytes[raw]} raw_cpu=${cpu[raw]}
+scr_s=${best[scr]} scr_kib=${peak[scr]} scr_bytes=${bytes[scr]} scr_cpu=${cpu[scr]}
+big_s=${best[big]} big_kib=${peak[big]} big_bytes=${bytes[big]} big_cpu=${cpu[big]}
 row() { printf '%-40s %8.3f s  cpu %8.3f s  peak %8s KiB  output %10s bytes\n' "$@"; }
 row "tar czf" "$tar_s" "$tar_cpu" "$tar_kib" "$tar_bytes"
 row "vmsupport collect --no-scrub" "$raw_s" "$raw_cpu" "$raw_kib" "$raw_bytes"
@@ -94,10 +101,10 @@ if (( big_mib > 0 )); then
   done
   rm -rf "$work/out" "$work/state" "$work/root"
   echo "large log: $(du -sh --apparent-size "$big/var/log/syslog" | cut -f1)"
-  runs=1
-  read -r btar_s btar_kib _ btar_cpu < <(measure tar czf "$work/out/tar.tgz" -C "$big" .)
-  read -r bcol_s bcol_kib _ bcol_cpu < <(measure "$bin" collect --root "$big" --platform linux --max-file-size 64G \
-    --state-dir "$work/state" -o "$work/out/" -q)
+  once btar tar czf "$work/out/tar.tgz" -C "$big" .
+  once bcol "$bin" collect --root "$big" --platform linux --max-file-size 64G --state-dir "$work/state" -o "$work/out/" -q
+  btar_s=${best[btar]} btar_kib=${peak[btar]} btar_cpu=${cpu[btar]}
+  bcol_s=${best[bcol]} bcol_kib=${peak[bcol]} bcol_cpu=${cpu[bcol]}
   row "tar czf (one large log)" "$btar_s" "$btar_cpu" "$btar_kib" "-"
   row "vmsupport collect (one large log)" "$bcol_s" "$bcol_cpu" "$bcol_kib" "-"
   ratio "time ratio collect (one large log) / tar" "$bcol_s" "$btar_s"
@@ -118,10 +125,10 @@ for i in range(int(sys.argv[2])):
         f.write("event %d from bench-many-01 at 10.1.%d.%d\n" % (i, i // 250 % 250, i % 250))
 PY
   echo "small files: $files"
-  runs=1
-  read -r mtar_s mtar_kib _ mtar_cpu < <(measure tar czf "$work/out/tar.tgz" -C "$many" .)
-  read -r mcol_s mcol_kib _ mcol_cpu < <(measure "$bin" collect --root "$many" --platform linux \
-    --state-dir "$work/state" -o "$work/out/" -q)
+  once mtar tar czf "$work/out/tar.tgz" -C "$many" .
+  once mcol "$bin" collect --root "$many" --platform linux --state-dir "$work/state" -o "$work/out/" -q
+  mtar_s=${best[mtar]} mtar_kib=${peak[mtar]} mtar_cpu=${cpu[mtar]}
+  mcol_s=${best[mcol]} mcol_kib=${peak[mcol]} mcol_cpu=${cpu[mcol]}
   row "tar czf ($files small files)" "$mtar_s" "$mtar_cpu" "$mtar_kib" "-"
   row "vmsupport collect ($files small files)" "$mcol_s" "$mcol_cpu" "$mcol_kib" "-"
   ratio "time ratio collect (small files) / tar" "$mcol_s" "$mtar_s"
