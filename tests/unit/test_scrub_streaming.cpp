@@ -6,6 +6,8 @@
 // their newest bytes.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <memory>
 #include <string>
 
@@ -133,6 +135,39 @@ TEST_SUITE("unit") {
     CHECK(got.find("MIIEvQIBADANBgkq") == std::string::npos);
     CHECK(got.find("\r\n") != std::string::npos);
     CHECK(scrubber->report().totals == std::map<std::string, std::size_t>(whole_counts.begin(), whole_counts.end()));
+  }
+
+  TEST_CASE("a large member that shrank while read keeps what was there, scrubbed") {
+    const std::string text = big_log(3 << 20);
+    CollectedItem item = large_item(text);
+    item.body->length += 5000;  // planned larger than the file is now
+    PseudonymMap map;
+    const auto scrubber = make_scrubber(map);
+    const ScrubbedItem scrubbed = scrubber->scrub(std::move(item));
+    CHECK(scrubbed.item().status == Status::ok);
+    CHECK(scrubbed.item().reason.find("shrank while read (kept what was there)") != std::string::npos);
+    PseudonymMap whole_map;
+    ScrubCounts counts;
+    CHECK(content_of(scrubbed.item()) == make_scrubber(whole_map)->scrub_text(text, counts));
+  }
+
+  TEST_CASE("a read error fails a large member, saying so") {
+    // A descriptor that cannot be read at an offset (a pipe: ESPIPE) stands
+    // for a disk error.
+    const std::string text = big_log(3 << 20);
+    CollectedItem item = large_item(text);
+    const FileRange good = *item.body;
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    ::close(fds[1]);
+    auto broken = std::make_shared<const detail::UniqueFd>(fds[0]);  // pread on a pipe: ESPIPE
+    item.body = FileRange{broken, 0, good.length};
+    PseudonymMap map;
+    const auto scrubber = make_scrubber(map);
+    const ScrubbedItem scrubbed = scrubber->scrub(std::move(item));
+    CHECK(scrubbed.item().status == Status::failed);
+    CHECK(scrubbed.item().truncated);
+    CHECK(scrubbed.item().reason.find("could not be scrubbed whole: read error") != std::string::npos);
   }
 
   TEST_CASE("a small result of a large member comes back in memory") {
