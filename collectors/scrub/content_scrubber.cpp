@@ -548,7 +548,7 @@ bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const
     chunk.plan = chunk.analysed.get();  // first: the analysis reads chunk.text
     if (!binary) {
       resolve(chunk.text, chunk.plan, chunk.pseudonyms, counts);
-      chunk.written = m_writer.run([&chunk, &out, &write_failure]() -> Result<void> {
+      auto write = [&chunk, &out, &write_failure]() -> Result<void> {
         if (write_failure) return {};  // nothing after a failed write
         thread_local std::string scrubbed;
         render(chunk.text, chunk.plan, scrubbed);
@@ -556,7 +556,10 @@ bool ContentScrubber::scrub_body(CollectedItem& item, ScrubCounts& counts) const
         if (!ok) write_failure = ok.error();
         if (scrubbed.capacity() > 4 * k_chunk_size) std::string().swap(scrubbed);  // one very long line
         return ok;
-      });
+      };
+      // --jobs 1: one thread does all, in order.
+      chunk.written = m_settings.analyse_ahead ? m_writer.run(std::move(write))
+                                               : std::async(std::launch::deferred, std::move(write));
     }
     if (resolved > k_chunks_writing) finish_oldest();
   };

@@ -33,7 +33,7 @@ struct ScrubSettings {
   std::uint64_t max_decompressed = 25ull << 20;  // a decompressed .gz keeps its newest bytes
   std::string spool_dir;                   // where large contents are spooled ("" = $TMPDIR)
   std::string cache_dir;                   // compiled name matchers of earlier runs ("" = none)
-  bool analyse_ahead = true;               // a large body's next chunk is analysed on a thread of its own
+  bool analyse_ahead = true;               // a large body's next chunks are analysed, and the one before written, on threads of their own
 };
 
 // What the scrubber did, for scrub-report.json: counts only, never originals.
@@ -125,7 +125,8 @@ class ContentScrubber final : public Scrubber {
   std::size_t m_chunks_ahead = 2;
   mutable std::atomic<std::size_t> m_next_analyser{0};
   mutable std::array<TaskThread, 2> m_analysers;
-  // Renders and writes the resolved chunks of a streamed body, in order.
+  // Renders and writes the resolved chunks of a streamed body, in order
+  // (unless analyse_ahead is off: then the thread that resolves does it).
   mutable TaskThread m_writer;
 };
 
