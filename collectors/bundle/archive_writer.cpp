@@ -269,7 +269,7 @@ Result<CommittedBundle> ArchiveWriter::commit() {
   State& state = *m_state;
   if (auto ok = finish_archive(); !ok) return std::unexpected(ok.error());
   CommittedBundle bundle{state.to_stdout ? "-" : state.final_path, state.written,
-                         state.hash.hex_digest(), ""};
+                         state.hash.hex_digest(), "", {}};
   if (state.to_stdout) {
     state.finished = true;
     return bundle;

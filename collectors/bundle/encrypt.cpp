@@ -187,7 +187,7 @@ Result<CommittedBundle> EncryptionKey::encrypt(const CommittedBundle& bundle, Pr
     ::unlink(partial.c_str());
     return fail("cannot encrypt ", bundle.path, ": ", reason, " (the unencrypted bundle is kept)");
   }
-  CommittedBundle encrypted{output, 0, "", output + ".sha256"};
+  CommittedBundle encrypted{output, 0, "", output + ".sha256", {}};
   auto sha256 = sha256_of_file(output);
   if (!sha256) return std::unexpected(sha256.error());
   encrypted.sha256 = *sha256;

@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::size_t k_glance_lines = 3;   // a change this small is quoted in the summary
 constexpr std::size_t k_glance_width = 160;
-constexpr std::size_t k_packages_listed = 40;
 
 std::string glance(std::string_view line) {
   std::string out(line.substr(0, k_glance_width));

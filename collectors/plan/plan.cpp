@@ -165,7 +165,7 @@ Result<Plan> build_plan(const PlatformChoice& platform, const PlanOptions& optio
     if (!vm) return std::unexpected(vm.error());
     plan.vm = std::move(*vm);
   }
-  PlanContext context{options, fs, runner, plan};
+  PlanContext context{options, fs, runner, plan, nullptr, 0, {}, {}};
   for (const GroupSpec& group : manifest.groups) {
     if (!selected(group, options) || (plan.vm && !vm_context(group, manifest))) continue;
     plan.groups.push_back(group.id);

@@ -29,7 +29,10 @@ bool ends_with(const std::string& text, std::string_view suffix) {
 // The .vmx paths a Workstation inventory (inventory.vmls, favorites.vmls) lists.
 std::vector<std::string> vmls_paths(const std::string& text) {
   std::vector<std::string> paths;
-  InventorySource config{.category = Category::vm, .take = "key", .min_uid = 0};
+  InventorySource config;  // designated fields would warn of every other one (GCC 12)
+  config.category = Category::vm;
+  config.take = "key";
+  config.min_uid = 0;
   std::size_t start = 0;
   while (start < text.size()) {
     const std::size_t end = std::min(text.find('\n', start), text.size());
@@ -67,7 +70,14 @@ std::vector<std::string> vmx_candidates(const VmSpec& spec, FileSystem& fs) {
 
 // The VM whose .vmx `resolved` is (a regular file, symlinks resolved).
 VmEntry vm_of(const std::string& resolved, FileSystem& fs) {
-  static const InventorySource k_display{.category = Category::vm, .take = "key", .key = "displayName", .min_uid = 0};
+  static const InventorySource k_display = [] {
+    InventorySource source;
+    source.category = Category::vm;
+    source.take = "key";
+    source.key = "displayName";
+    source.min_uid = 0;
+    return source;
+  }();
   VmEntry vm{"", parent_of(resolved), resolved};
   if (auto content = fs.read(resolved, k_vmx_read_limit)) {
     const std::vector<std::string> names = names_from_text(k_display, content->bytes);

@@ -126,7 +126,7 @@ TEST_CASE("bad options and bad manifests exit 2 naming the option or the spot, a
     TempDir work;
     fs::create_directories(work.path() / "out");
     write_file(work.path() / "file", "a regular file\n");
-    for (const auto& [name, content] : bad.manifests) write_file(work.path() / "manifests" / name, content);
+    for (const auto& [file, content] : bad.manifests) write_file(work.path() / "manifests" / file, content);
     std::vector<std::string> args{"collect"};
     for (const std::string& arg : bad.args) args.push_back(with_work(arg, work.path()));
     const bool own_output = std::find(args.begin(), args.end(), "-o") != args.end();

@@ -217,7 +217,7 @@ TEST_CASE("--split writes parts that sha256sum checks, cat joins and verify read
   std::string joined;
   for (std::size_t i = 0; i < doc["parts"].size(); ++i) {
     const auto& part = doc["parts"][i];
-    char suffix[16];
+    char suffix[32];
     std::snprintf(suffix, sizeof suffix, ".part-%03zu", i + 1);
     CHECK(part["path"] == whole + suffix);
     CHECK(fs::file_size(part["path"].get<std::string>()) <= (1u << 20));

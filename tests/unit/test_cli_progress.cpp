@@ -36,7 +36,7 @@ TEST_CASE("the progress line says the step, counts, bytes, elapsed, estimate and
   const Progress p{"collect", "Logs:Host files /var/run/log/*.log", 12, 40, 5 << 20, 20 << 20};
   CHECK(render_progress_line(p, seconds(3), 200) ==
         "collect 12/40  5.0 MiB  0:03, about 0:09 left  Logs:Host files /var/run/log/*.log");
-  CHECK(render_progress_line(Progress{"inventory"}, seconds(1), 80) == "inventory  0:01");
+  CHECK(render_progress_line(Progress{"inventory", "", 0, 0, 0, 0}, seconds(1), 80) == "inventory  0:01");
   CHECK(render_progress_line(Progress{"documents", "", 40, 40, 7 << 20, 0}, seconds(5), 80) ==
         "documents  7.0 MiB  0:05");
 }
